@@ -1,0 +1,237 @@
+// Step 1 of the generator: parse asyncapi.yaml with @asyncapi/parser and reduce it to the
+// ContractModel that every emit step reads. Anything the generator does not understand is a
+// SpecError naming the spec path: nothing is skipped silently.
+import { Parser } from "@asyncapi/parser";
+import type { AsyncAPIDocumentInterface, ChannelInterface } from "@asyncapi/parser";
+import { DiagnosticSeverity } from "@asyncapi/parser";
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+export interface ContractParameter {
+  name: string;
+  description: string;
+  /** JSON pointer into the payload that holds the parameter's value (`/symbol`). */
+  payloadPointer: string;
+  pattern: string;
+  minLength: number;
+  maxLength: number;
+}
+
+export interface ContractExample {
+  name: string;
+  summary: string;
+  payload: unknown;
+}
+
+export interface ContractOperation {
+  id: string;
+  action: "send" | "receive";
+  title: string;
+  description: string;
+}
+
+export interface ContractChannel {
+  id: string;
+  address: string;
+  title: string;
+  description: string;
+  parameters: ContractParameter[];
+  messageName: string;
+  messageSummary: string;
+  /** The payload schema with every `x-parser-*` key removed. */
+  payloadSchema: JsonSchema;
+  examples: ContractExample[];
+  operations: ContractOperation[];
+}
+
+export interface ContractModel {
+  title: string;
+  version: string;
+  /** The parsed document, for Modelina and the docs renderer. */
+  document: AsyncAPIDocumentInterface;
+  /** Channels sorted by address, so that every emitted file has a stable order. */
+  channels: ContractChannel[];
+  warnings: string[];
+}
+
+export class SpecError extends Error {
+  override readonly name = "SpecError";
+  constructor(
+    readonly specPath: string,
+    readonly location: string,
+    message: string,
+  ) {
+    super(`${specPath}${location ? `:${location}` : ""}: ${message}`);
+  }
+}
+
+export async function loadSpec(specText: string, specPath = "asyncapi.yaml"): Promise<ContractModel> {
+  const parser = new Parser();
+  const { document, diagnostics } = await parser.parse(specText, { source: specPath });
+  const where = (d: (typeof diagnostics)[number]) =>
+    `${d.range.start.line + 1}:${d.range.start.character + 1} (${d.path.join(".") || "document"})`;
+  const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+  if (errors.length > 0 || !document) {
+    const first = errors[0];
+    const detail = errors.map((d) => `  ${where(d)} ${d.code}: ${d.message}`).join("\n");
+    throw new SpecError(specPath, first ? where(first) : "", `the spec does not parse:\n${detail}`);
+  }
+  const warnings = diagnostics
+    .filter((d) => d.severity === DiagnosticSeverity.Warning)
+    .map((d) => `${specPath}:${where(d)} ${d.code}: ${d.message}`);
+
+  const channels = document
+    .channels()
+    .all()
+    .map((channel) => toContractChannel(channel, document, specPath))
+    .sort((a, b) => a.address.localeCompare(b.address));
+  if (channels.length === 0) throw new SpecError(specPath, "channels", "the spec defines no channel");
+
+  return {
+    title: document.info().title(),
+    version: document.info().version(),
+    document,
+    channels,
+    warnings,
+  };
+}
+
+function toContractChannel(
+  channel: ChannelInterface,
+  document: AsyncAPIDocumentInterface,
+  specPath: string,
+): ContractChannel {
+  const at = `channels.${channel.id()}`;
+  const address = channel.address();
+  if (!address) throw new SpecError(specPath, at, "a channel needs an address");
+  const messages = channel.messages().all();
+  const message = messages[0];
+  if (messages.length !== 1 || !message) {
+    throw new SpecError(specPath, `${at}.messages`, "each channel must carry exactly one message");
+  }
+  const payload = message.payload();
+  if (!payload) throw new SpecError(specPath, `${at}.messages`, "the message has no payload schema");
+  const payloadSchema = stripParserKeys(payload.json()) as JsonSchema;
+  if (payloadSchema.type !== "object") {
+    throw new SpecError(specPath, `${at}.messages.${message.id()}.payload`, "a payload must be an object");
+  }
+
+  const parameters = channel
+    .parameters()
+    .all()
+    .map((parameter) => {
+      const paramAt = `${at}.parameters.${parameter.id()}`;
+      const location = parameter.location();
+      const prefix = "$message.payload#";
+      if (!location?.startsWith(prefix)) {
+        throw new SpecError(
+          specPath,
+          paramAt,
+          "a parameter needs `location: $message.payload#/<field>` so that its constraints come from the payload schema",
+        );
+      }
+      const payloadPointer = location.slice(prefix.length);
+      const field = resolvePointer(payloadSchema, payloadPointer);
+      if (!field || field.type !== "string" || typeof field.pattern !== "string") {
+        throw new SpecError(specPath, paramAt, `location ${location} must point to a string field with a pattern`);
+      }
+      if (!(Array.isArray(payloadSchema.required) && payloadSchema.required.includes(payloadPointer.slice(1)))) {
+        throw new SpecError(specPath, paramAt, `location ${location} must point to a required field`);
+      }
+      if (typeof field.maxLength !== "number") {
+        throw new SpecError(specPath, paramAt, `location ${location} must point to a field with a maxLength`);
+      }
+      if (!address.includes(`{${parameter.id()}}`)) {
+        throw new SpecError(specPath, paramAt, `the address ${address} has no {${parameter.id()}}`);
+      }
+      return {
+        name: parameter.id(),
+        description: (parameter.description() ?? "").trim(),
+        payloadPointer,
+        pattern: field.pattern,
+        minLength: typeof field.minLength === "number" ? field.minLength : 0,
+        maxLength: field.maxLength,
+      };
+    });
+  for (const [, name] of address.matchAll(/\{([^}]*)\}/g)) {
+    if (!parameters.some((p) => p.name === name)) {
+      throw new SpecError(specPath, at, `the address ${address} uses {${name}}, which is not a declared parameter`);
+    }
+  }
+
+  const examples = message
+    .examples()
+    .all()
+    .map((example, index) => ({
+      name: example.name() ?? `example-${index + 1}`,
+      summary: example.summary() ?? "",
+      payload: example.payload(),
+    }));
+  if (examples.length < 2) {
+    throw new SpecError(specPath, `${at}.messages.${message.id()}.examples`, "each message needs at least two examples");
+  }
+
+  const operations = document
+    .operations()
+    .all()
+    .filter((operation) =>
+      operation
+        .channels()
+        .all()
+        .some((c) => c.id() === channel.id()),
+    )
+    .map((operation) => {
+      const action = operation.action();
+      if (action !== "send" && action !== "receive") {
+        throw new SpecError(specPath, `operations.${operation.id()}`, `unknown action ${String(action)}`);
+      }
+      const id = operation.id() ?? "";
+      return {
+        id,
+        action,
+        title: stringField(operation.json(), "title") ?? id,
+        description: (operation.description() ?? "").trim(),
+      };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+
+  return {
+    id: channel.id(),
+    address,
+    title: stringField(channel.json(), "title") ?? address,
+    description: (channel.description() ?? "").trim(),
+    parameters,
+    messageName: message.name() ?? message.id(),
+    messageSummary: message.summary() ?? "",
+    payloadSchema,
+    examples,
+    operations,
+  };
+}
+
+/** Removes the parser's `x-parser-*` annotations, which Ajv's strict mode would reject. */
+export function stripParserKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripParserKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !key.startsWith("x-parser-"))
+        .map(([key, inner]) => [key, stripParserKeys(inner)]),
+    );
+  }
+  return value;
+}
+
+function resolvePointer(schema: JsonSchema, pointer: string): JsonSchema | undefined {
+  let node: JsonSchema | undefined = schema;
+  for (const segment of pointer.split("/").slice(1)) {
+    const properties = node?.properties as Record<string, JsonSchema> | undefined;
+    node = properties?.[segment];
+  }
+  return node;
+}
+
+function stringField(json: unknown, key: string): string | undefined {
+  const value = (json as Record<string, unknown>)[key];
+  return typeof value === "string" ? value : undefined;
+}

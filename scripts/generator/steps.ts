@@ -1,0 +1,5 @@
+// Emit steps that run only in the real `npm run generate` (slow ones, such as the HTML docs).
+import type { GeneratedFile } from "./banner.js";
+import type { ContractModel } from "./load-spec.js";
+
+export const productionSteps: ((model: ContractModel) => Promise<GeneratedFile[]> | GeneratedFile[])[] = [];
