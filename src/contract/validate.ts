@@ -1,0 +1,100 @@
+// Checks messages against the contract: the precompiled validators plus what JSON Schema alone
+// cannot say (the channel's parameters must agree with the payload), and safe parsing of raw bytes.
+import secureJson from "secure-json-parse";
+import { type ChannelName, type ChannelParameters, type ChannelPayloads, channels } from "../../generated/index.js";
+import { reasonsFromAjv, type ValidationReason } from "./reasons.js";
+
+/** `strict`: the producer's rules (unknown fields are errors). `tolerant`: the consumer's rules. */
+export type ContractView = "strict" | "tolerant";
+
+export type CheckResult<T> = { ok: true; value: T } | { ok: false; reasons: ValidationReason[] };
+
+/** 1 MiB: larger than any event of the contract by orders of magnitude. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Checks a parsed payload. With `parameters` (those of a concrete address), each parameter must
+ * equal the payload field it is taken from: `price.updated.AAPL` carries only `symbol: "AAPL"`.
+ */
+export function checkPayload<C extends ChannelName>(
+  channel: C,
+  payload: unknown,
+  view: ContractView,
+  parameters?: ChannelParameters[C],
+): CheckResult<ChannelPayloads[C]> {
+  const definition = channels[channel];
+  const validate = view === "strict" ? definition.validateStrict : definition.validateTolerant;
+  if (!validate(payload)) return { ok: false, reasons: reasonsFromAjv(validate.errors) };
+  if (parameters) {
+    const mismatches = parameterMismatches(definition.parameters, payload, parameters);
+    if (mismatches.length > 0) return { ok: false, reasons: mismatches };
+  }
+  return { ok: true, value: payload as ChannelPayloads[C] };
+}
+
+function parameterMismatches(
+  definitions: readonly { name: string; payloadPointer: string }[],
+  payload: unknown,
+  parameters: Record<string, string>,
+): ValidationReason[] {
+  const reasons: ValidationReason[] = [];
+  for (const { name, payloadPointer } of definitions) {
+    // Pointers are one level deep (`/symbol`): the generator only accepts required top-level fields.
+    const value = (payload as Record<string, unknown>)[payloadPointer.slice(1)];
+    const expected = parameters[name];
+    if (value !== expected) {
+      reasons.push({
+        pointer: payloadPointer,
+        message: `must equal the channel's ${name} ${JSON.stringify(expected)}, not ${JSON.stringify(value)}`,
+      });
+    }
+  }
+  return reasons;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Parses raw message bytes without trusting them: a size limit checked before parsing, strict
+ * UTF-8, JSON, and no `__proto__` or `constructor.prototype` keys (no prototype pollution).
+ */
+export function parseRawMessage(
+  raw: string | Uint8Array,
+  maxBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
+): CheckResult<unknown> {
+  const size = typeof raw === "string" ? Buffer.byteLength(raw) : raw.byteLength;
+  if (size > maxBytes) {
+    return { ok: false, reasons: [{ pointer: "", message: `is ${size} bytes, more than the limit of ${maxBytes}` }] };
+  }
+  let text: string;
+  if (typeof raw === "string") {
+    text = raw;
+  } else {
+    try {
+      text = utf8.decode(raw);
+    } catch {
+      return { ok: false, reasons: [{ pointer: "", message: "is not valid UTF-8" }] };
+    }
+  }
+  if (text.trim() === "") return { ok: false, reasons: [{ pointer: "", message: "is empty" }] };
+  try {
+    return { ok: true, value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }) };
+  } catch (error) {
+    const detail = error instanceof SyntaxError && /prototype/i.test(error.message)
+      ? "has a forbidden __proto__ or constructor.prototype key"
+      : `is not valid JSON (${(error as Error).message})`;
+    return { ok: false, reasons: [{ pointer: "", message: detail }] };
+  }
+}
+
+/** Parses and checks a raw message received on (or about to be sent to) a channel. */
+export function checkRawMessage<C extends ChannelName>(
+  channel: C,
+  raw: string | Uint8Array,
+  view: ContractView,
+  options: { parameters?: ChannelParameters[C]; maxBytes?: number } = {},
+): CheckResult<ChannelPayloads[C]> {
+  const parsed = parseRawMessage(raw, options.maxBytes);
+  if (!parsed.ok) return parsed;
+  return checkPayload(channel, parsed.value, view, options.parameters);
+}
