@@ -40,10 +40,13 @@ export interface ContractExample<T> {
   payload: T;
 }
 
-function isValidParameter(value: string, pattern: string, minLength: number, maxLength: number): boolean {
+function isValidParameter(value: string, pattern: RegExp, minLength: number, maxLength: number): boolean {
   const length = [...value].length;
-  return length >= minLength && length <= maxLength && new RegExp(pattern, "u").test(value);
+  return length >= minLength && length <= maxLength && pattern.test(value);
 }
+
+const priceUpdated_address_pattern = /^price\.updated\.(.+)$/su;
+const priceUpdated_symbol_pattern = new RegExp("^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", "u");
 
 /** The channel catalogue: everything the runtime needs to know about each channel, as data. */
 export const channels = {
@@ -206,12 +209,12 @@ export const channels = {
       }
     ] satisfies ContractExample<PriceUpdateEvent>[],
     buildAddress: (parameters: { symbol: string }): string | undefined =>
-      isValidParameter(parameters.symbol, "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", 1, 32) ? `price.updated.${parameters.symbol}` : undefined,
+      isValidParameter(parameters.symbol, priceUpdated_symbol_pattern, 1, 32) ? `price.updated.${parameters.symbol}` : undefined,
     parseAddress: (address: string): { symbol: string } | undefined => {
-      const match = /^price\.updated\.(.+)$/su.exec(address);
+      const match = priceUpdated_address_pattern.exec(address);
       if (!match) return undefined;
       const parameters = { symbol: match[1] ?? "" };
-      return isValidParameter(parameters.symbol, "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", 1, 32) ? parameters : undefined;
+      return isValidParameter(parameters.symbol, priceUpdated_symbol_pattern, 1, 32) ? parameters : undefined;
     },
   },
   "signals.generated": {

@@ -20,6 +20,25 @@ function parametersType(channel: ContractChannel): string {
   return `{ ${channel.parameters.map((p) => `${p.name}: string`).join("; ")} }`;
 }
 
+const patternConstant = (channel: ContractChannel, name: string) => `${channel.id}_${name}_pattern`;
+const addressConstant = (channel: ContractChannel) => `${channel.id}_address_pattern`;
+
+/** Module-level regular expressions, compiled once rather than on every parse. */
+function patternConstants(channel: ContractChannel): string[] {
+  if (channel.parameters.length === 0) return [];
+  let source = "^";
+  for (const part of channel.address.split(/(\{[^}]*\})/)) {
+    source += part.startsWith("{") ? "(.+)" : escapeRegExp(part);
+  }
+  source += "$";
+  return [
+    `const ${addressConstant(channel)} = /${source}/su;`,
+    ...channel.parameters.map(
+      (p) => `const ${patternConstant(channel, p.name)} = new RegExp(${json(p.pattern)}, "u");`,
+    ),
+  ];
+}
+
 function addressHelpers(channel: ContractChannel): string {
   const paramsType = parametersType(channel);
   if (channel.parameters.length === 0) {
@@ -29,13 +48,8 @@ function addressHelpers(channel: ContractChannel): string {
     ].join("\n");
   }
   // One capture group per parameter; each captured value must then pass its own pattern.
-  let source = "^";
-  for (const part of channel.address.split(/(\{[^}]*\})/)) {
-    source += part.startsWith("{") ? "(.+)" : escapeRegExp(part);
-  }
-  source += "$";
   const checks = channel.parameters
-    .map((p) => `isValidParameter(parameters.${p.name}, ${json(p.pattern)}, ${p.minLength}, ${p.maxLength})`)
+    .map((p) => `isValidParameter(parameters.${p.name}, ${patternConstant(channel, p.name)}, ${p.minLength}, ${p.maxLength})`)
     .join(" && ");
   const template = `\`${channel.address.replace(/\{([^}]*)\}/g, "${parameters.$1}")}\``;
   const captured = channel.parameters.map((p, i) => `${p.name}: match[${i + 1}] ?? ""`).join(", ");
@@ -43,7 +57,7 @@ function addressHelpers(channel: ContractChannel): string {
     `buildAddress: (parameters: ${paramsType}): string | undefined =>`,
     `  ${checks} ? ${template} : undefined,`,
     `parseAddress: (address: string): ${paramsType} | undefined => {`,
-    `  const match = /${source}/su.exec(address);`,
+    `  const match = ${addressConstant(channel)}.exec(address);`,
     "  if (!match) return undefined;",
     `  const parameters = { ${captured} };`,
     `  return ${checks} ? parameters : undefined;`,
@@ -120,10 +134,12 @@ export interface ContractExample<T> {
 ${
   needsParameterCheck
     ? `
-function isValidParameter(value: string, pattern: string, minLength: number, maxLength: number): boolean {
+function isValidParameter(value: string, pattern: RegExp, minLength: number, maxLength: number): boolean {
   const length = [...value].length;
-  return length >= minLength && length <= maxLength && new RegExp(pattern, "u").test(value);
+  return length >= minLength && length <= maxLength && pattern.test(value);
 }
+
+${model.channels.flatMap(patternConstants).join("\n")}
 `
     : ""
 }

@@ -1,7 +1,7 @@
 // `trading-events validate <channel-address> [file]`: checks one raw message against the contract.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type ChannelName, channelNames } from "../../generated/index.js";
+import { type ChannelName, type ChannelParameters, channelNames } from "../../generated/index.js";
 import { isChannelName, resolveAddress } from "../contract/addresses.js";
 import { formatReasons } from "../contract/reasons.js";
 import { checkRawMessage } from "../contract/validate.js";
@@ -36,7 +36,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(" ")}`);
 
   let channel: ChannelName;
-  let parameters: Record<string, string> | undefined;
+  let parameters: ChannelParameters[ChannelName] | undefined;
   const resolved = resolveAddress(address);
   if (resolved) {
     channel = resolved.channel;
