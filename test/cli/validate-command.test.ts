@@ -1,0 +1,97 @@
+// `trading-events validate`, driven as a process: exit codes, output and every python-wire case.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { pythonWireCases } from "../support/python-wire.js";
+import { runTradingEvents } from "../support/run-cli.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "validate-command-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("trading-events validate", () => {
+  it.each(pythonWireCases.map((c) => [c.id, c] as const))("python-wire %s from stdin", async (_id, wireCase) => {
+    const run = await runTradingEvents(["validate", wireCase.channel], { stdin: wireCase.wire });
+    if (wireCase.expect === "valid") {
+      expect(run).toMatchObject({ code: 0, stdout: "valid\n", stderr: "" });
+    } else {
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr.trim().split("\n").length).toBeGreaterThan(0);
+      for (const line of run.stderr.trim().split("\n")) expect(line).toMatch(/^\/\S*: .+/);
+    }
+  });
+
+  it("reads the message from a file", async () => {
+    const file = join(scratch, "signal.json");
+    const wire = pythonWireCases.find((c) => c.id === "signal-basic")?.wire ?? "";
+    writeFileSync(file, wire);
+    expect(await runTradingEvents(["validate", "signals.generated", file])).toMatchObject({ code: 0, stdout: "valid\n" });
+  });
+
+  it.each([
+    ["an empty message", "", "/: is empty"],
+    ["malformed JSON", '{"event_type": ', "/: is not valid JSON"],
+    ["a JSON array", "[]", "/: must be object"],
+    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), "/: is not valid UTF-8"],
+    ["a __proto__ key", '{"__proto__": {"polluted": true}}', "/: has a forbidden __proto__"],
+  ])("%s exits 1 with the reason", async (_name, stdin, reason) => {
+    const run = await runTradingEvents(["validate", "signals.generated"], { stdin });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(reason);
+  });
+
+  it("prints one line per reason, each with its JSON pointer", async () => {
+    const run = await runTradingEvents(["validate", "orders.executed"], {
+      stdin: '{"event_type":"orders.executed","num_orders":-1}',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split("\n").sort()).toEqual([
+      "/num_accepted: is required",
+      "/num_orders: must be >= 0",
+      "/num_rejected: is required",
+      "/run_id: is required",
+      "/strategy_id: is required",
+      "/timestamp: is required",
+    ]);
+  });
+
+  it("resolves a concrete price address and checks its symbol against the payload", async () => {
+    const wire = pythonWireCases.find((c) => c.id === "price-dotted-symbol")?.wire ?? "";
+    expect((await runTradingEvents(["validate", "price.updated.BRK.B"], { stdin: wire })).code).toBe(0);
+    const mismatch = await runTradingEvents(["validate", "price.updated.BRK.A"], { stdin: wire });
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain('/symbol: must equal the channel\'s symbol "BRK.A", not "BRK.B"');
+    // The channel name itself checks the payload without a symbol to compare.
+    expect((await runTradingEvents(["validate", "price.updated.{symbol}"], { stdin: wire })).code).toBe(0);
+  });
+
+  it("accepts unknown fields by default and refuses them with --strict", async () => {
+    const wire = pythonWireCases.find((c) => c.id === "price-v2-extra-fields")?.wire ?? "";
+    expect((await runTradingEvents(["validate", "price.updated.MSFT"], { stdin: wire })).code).toBe(0);
+    const strict = await runTradingEvents(["validate", "--strict", "price.updated.MSFT"], { stdin: wire });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("/bid: is not a field of the contract");
+  });
+
+  it.each([
+    ["an unknown channel", ["validate", "orders.cancelled"], /unknown channel address "orders.cancelled"/],
+    ["a glob in the symbol", ["validate", "price.updated.AA*"], /unknown channel address "price.updated.AA\*"/],
+    ["no channel", ["validate"], /needs a channel address/],
+    ["an unknown option", ["validate", "--lenient", "signals.generated"], /--lenient/],
+    ["an unreadable file", ["validate", "signals.generated", "/nonexistent/file.json"], /cannot read/],
+    ["an unknown command", ["frobnicate"], /unknown command "frobnicate"/],
+  ])("%s is a usage error (exit 2)", async (_name, args, message) => {
+    const run = await runTradingEvents(args, { stdin: "{}" });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("prints its help", async () => {
+    const run = await runTradingEvents(["validate", "--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: trading-events validate <channel-address>");
+  });
+});
