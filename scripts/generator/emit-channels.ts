@@ -2,8 +2,8 @@
 // message, validators, examples), the `ChannelPayloads` map that types the runtime, and per
 // channel the pure address helpers `buildAddress` and `parseAddress`.
 import { type GeneratedFile, tsBanner } from "./banner.js";
-import type { ContractChannel, ContractModel } from "./load-spec.js";
 import { validatorName } from "./emit-validators.js";
+import type { ContractChannel, ContractModel } from "./load-spec.js";
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
@@ -12,6 +12,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$
 /** `price.updated.{symbol}` → `` `price.updated.${string}` ``: every concrete address of the channel. */
 function addressType(channel: ContractChannel): string {
   if (channel.parameters.length === 0) return JSON.stringify(channel.address);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: emits a template literal type
   return `\`${channel.address.replace(/[`\\]/g, "\\$&").replace(/\{[^}]*\}/g, "${string}")}\``;
 }
 
@@ -49,8 +50,12 @@ function addressHelpers(channel: ContractChannel): string {
   }
   // One capture group per parameter; each captured value must then pass its own pattern.
   const checks = channel.parameters
-    .map((p) => `isValidParameter(parameters.${p.name}, ${patternConstant(channel, p.name)}, ${p.minLength}, ${p.maxLength})`)
+    .map(
+      (p) =>
+        `isValidParameter(parameters.${p.name}, ${patternConstant(channel, p.name)}, ${p.minLength}, ${p.maxLength})`,
+    )
     .join(" && ");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: emits a template literal
   const template = `\`${channel.address.replace(/\{([^}]*)\}/g, "${parameters.$1}")}\``;
   const captured = channel.parameters.map((p, i) => `${p.name}: match[${i + 1}] ?? ""`).join(", ");
   return [

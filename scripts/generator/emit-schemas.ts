@@ -15,6 +15,9 @@ export function emitSchemas(model: ContractModel): GeneratedFile[] {
       "x-channel": channel.address,
       ...rest,
     };
-    return { path: `schemas/${channel.messageName}.schema.json`, contents: `${JSON.stringify(schema, null, 2)}\n` };
+    return {
+      path: `schemas/${channel.messageName}.schema.json`,
+      contents: `${JSON.stringify(schema, null, 2)}\n`,
+    };
   });
 }

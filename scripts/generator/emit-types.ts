@@ -25,7 +25,11 @@ export async function emitTypes(model: ContractModel): Promise<GeneratedFile> {
         );
       }
       if (/additionalProperties|reserved[A-Z]/.test(m.result)) {
-        throw new SpecError("asyncapi.yaml", `components.schemas.${m.modelName}`, "a type was renamed or widened");
+        throw new SpecError(
+          "asyncapi.yaml",
+          `components.schemas.${m.modelName}`,
+          "a type was renamed or widened",
+        );
       }
       const exported = m.result.trim().replace(/^(interface|type) /m, "export $1 ");
       return { name: m.modelName, code: exported };

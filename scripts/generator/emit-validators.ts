@@ -1,9 +1,9 @@
 // Emits generated/validators.ts: Ajv standalone code (no schema is compiled at run time) for two
 // views of every message: strict, for producers (an unknown field is an error), and tolerant,
 // for consumers (unknown fields are accepted, everything the contract defines is checked).
-import { Ajv, _ } from "ajv";
-import addFormatsPlugin from "ajv-formats";
+import { _, Ajv } from "ajv";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
+import addFormatsPlugin from "ajv-formats";
 import { type GeneratedFile, tsBanner } from "./banner.js";
 import type { ContractModel, JsonSchema } from "./load-spec.js";
 

@@ -1,9 +1,9 @@
 // Step 1 of the generator: parse asyncapi.yaml with @asyncapi/parser and reduce it to the
 // ContractModel that every emit step reads. Anything the generator does not understand is a
 // SpecError naming the spec path: nothing is skipped silently.
-import { Parser } from "@asyncapi/parser";
+
 import type { AsyncAPIDocumentInterface, ChannelInterface } from "@asyncapi/parser";
-import { DiagnosticSeverity } from "@asyncapi/parser";
+import { DiagnosticSeverity, Parser } from "@asyncapi/parser";
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -132,10 +132,16 @@ function toContractChannel(
       }
       const payloadPointer = location.slice(prefix.length);
       const field = resolvePointer(payloadSchema, payloadPointer);
-      if (!field || field.type !== "string" || typeof field.pattern !== "string") {
-        throw new SpecError(specPath, paramAt, `location ${location} must point to a string field with a pattern`);
+      if (field?.type !== "string" || typeof field.pattern !== "string") {
+        throw new SpecError(
+          specPath,
+          paramAt,
+          `location ${location} must point to a string field with a pattern`,
+        );
       }
-      if (!(Array.isArray(payloadSchema.required) && payloadSchema.required.includes(payloadPointer.slice(1)))) {
+      if (
+        !(Array.isArray(payloadSchema.required) && payloadSchema.required.includes(payloadPointer.slice(1)))
+      ) {
         throw new SpecError(specPath, paramAt, `location ${location} must point to a required field`);
       }
       if (typeof field.maxLength !== "number") {
@@ -155,7 +161,11 @@ function toContractChannel(
     });
   for (const [, name] of address.matchAll(/\{([^}]*)\}/g)) {
     if (!parameters.some((p) => p.name === name)) {
-      throw new SpecError(specPath, at, `the address ${address} uses {${name}}, which is not a declared parameter`);
+      throw new SpecError(
+        specPath,
+        at,
+        `the address ${address} uses {${name}}, which is not a declared parameter`,
+      );
     }
   }
 
@@ -168,7 +178,11 @@ function toContractChannel(
       payload: example.payload(),
     }));
   if (examples.length < 2) {
-    throw new SpecError(specPath, `${at}.messages.${message.id()}.examples`, "each message needs at least two examples");
+    throw new SpecError(
+      specPath,
+      `${at}.messages.${message.id()}.examples`,
+      "each message needs at least two examples",
+    );
   }
 
   const operations = document

@@ -19,7 +19,10 @@ export interface GenerateResult {
   files: GeneratedFile[];
 }
 
-export async function generateArtifacts(specText: string, options: GenerateOptions = {}): Promise<GenerateResult> {
+export async function generateArtifacts(
+  specText: string,
+  options: GenerateOptions = {},
+): Promise<GenerateResult> {
   const model = await loadSpec(specText, options.specPath);
   const files: GeneratedFile[] = [
     await emitTypes(model),
