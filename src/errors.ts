@@ -10,7 +10,9 @@ export class ContractValidationError extends Error {
     /** Every reason the message is invalid, never just the first. */
     readonly reasons: readonly ValidationReason[],
   ) {
-    super(`invalid message for ${channel}:\n${reasons.map((r) => `  ${r.pointer || "/"}: ${r.message}`).join("\n")}`);
+    super(
+      `invalid message for ${channel}:\n${reasons.map((r) => `  ${r.pointer || "/"}: ${r.message}`).join("\n")}`,
+    );
   }
 }
 

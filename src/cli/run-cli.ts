@@ -36,7 +36,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // parseArgs reports unknown options with ERR_PARSE_ARGS_* codes: usage errors too.
     const code = (error as { code?: string }).code ?? "";
     if (error instanceof UsageError || code.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`trading-events ${name}: ${(error as Error).message}\nRun trading-events ${name} --help for usage.`);
+      io.stderr(
+        `trading-events ${name}: ${(error as Error).message}\nRun trading-events ${name} --help for usage.`,
+      );
       return EXIT_USAGE;
     }
     throw error;

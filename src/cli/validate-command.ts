@@ -44,7 +44,9 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   } else if (isChannelName(address)) {
     channel = address;
   } else {
-    throw new UsageError(`unknown channel address ${JSON.stringify(address)}; channels: ${channelNames.join(", ")}`);
+    throw new UsageError(
+      `unknown channel address ${JSON.stringify(address)}; channels: ${channelNames.join(", ")}`,
+    );
   }
 
   let raw: Buffer;

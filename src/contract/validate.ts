@@ -1,7 +1,12 @@
 // Checks messages against the contract: the precompiled validators plus what JSON Schema alone
 // cannot say (the channel's parameters must agree with the payload), and safe parsing of raw bytes.
 import secureJson from "secure-json-parse";
-import { type ChannelName, type ChannelParameters, type ChannelPayloads, channels } from "../../generated/index.js";
+import {
+  type ChannelName,
+  type ChannelParameters,
+  type ChannelPayloads,
+  channels,
+} from "../../generated/index.js";
 import { reasonsFromAjv, type ValidationReason } from "./reasons.js";
 
 /** `strict`: the producer's rules (unknown fields are errors). `tolerant`: the consumer's rules. */
@@ -64,7 +69,10 @@ export function parseRawMessage(
 ): CheckResult<unknown> {
   const size = typeof raw === "string" ? Buffer.byteLength(raw) : raw.byteLength;
   if (size > maxBytes) {
-    return { ok: false, reasons: [{ pointer: "", message: `is ${size} bytes, more than the limit of ${maxBytes}` }] };
+    return {
+      ok: false,
+      reasons: [{ pointer: "", message: `is ${size} bytes, more than the limit of ${maxBytes}` }],
+    };
   }
   let text: string;
   if (typeof raw === "string") {
@@ -78,11 +86,15 @@ export function parseRawMessage(
   }
   if (text.trim() === "") return { ok: false, reasons: [{ pointer: "", message: "is empty" }] };
   try {
-    return { ok: true, value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }) };
+    return {
+      ok: true,
+      value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }),
+    };
   } catch (error) {
-    const detail = error instanceof SyntaxError && /prototype/i.test(error.message)
-      ? "has a forbidden __proto__ or constructor.prototype key"
-      : `is not valid JSON (${(error as Error).message})`;
+    const detail =
+      error instanceof SyntaxError && /prototype/i.test(error.message)
+        ? "has a forbidden __proto__ or constructor.prototype key"
+        : `is not valid JSON (${(error as Error).message})`;
     return { ok: false, reasons: [{ pointer: "", message: detail }] };
   }
 }

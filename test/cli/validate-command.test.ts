@@ -10,23 +10,29 @@ const scratch = mkdtempSync(join(tmpdir(), "validate-command-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("trading-events validate", () => {
-  it.each(pythonWireCases.map((c) => [c.id, c] as const))("python-wire %s from stdin", async (_id, wireCase) => {
-    const run = await runTradingEvents(["validate", wireCase.channel], { stdin: wireCase.wire });
-    if (wireCase.expect === "valid") {
-      expect(run).toMatchObject({ code: 0, stdout: "valid\n", stderr: "" });
-    } else {
-      expect(run.code).toBe(1);
-      expect(run.stdout).toBe("");
-      expect(run.stderr.trim().split("\n").length).toBeGreaterThan(0);
-      for (const line of run.stderr.trim().split("\n")) expect(line).toMatch(/^\/\S*: .+/);
-    }
-  });
+  it.each(pythonWireCases.map((c) => [c.id, c] as const))(
+    "python-wire %s from stdin",
+    async (_id, wireCase) => {
+      const run = await runTradingEvents(["validate", wireCase.channel], { stdin: wireCase.wire });
+      if (wireCase.expect === "valid") {
+        expect(run).toMatchObject({ code: 0, stdout: "valid\n", stderr: "" });
+      } else {
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe("");
+        expect(run.stderr.trim().split("\n").length).toBeGreaterThan(0);
+        for (const line of run.stderr.trim().split("\n")) expect(line).toMatch(/^\/\S*: .+/);
+      }
+    },
+  );
 
   it("reads the message from a file", async () => {
     const file = join(scratch, "signal.json");
     const wire = pythonWireCases.find((c) => c.id === "signal-basic")?.wire ?? "";
     writeFileSync(file, wire);
-    expect(await runTradingEvents(["validate", "signals.generated", file])).toMatchObject({ code: 0, stdout: "valid\n" });
+    expect(await runTradingEvents(["validate", "signals.generated", file])).toMatchObject({
+      code: 0,
+      stdout: "valid\n",
+    });
   });
 
   it.each([
@@ -77,7 +83,11 @@ describe("trading-events validate", () => {
 
   it.each([
     ["an unknown channel", ["validate", "orders.cancelled"], /unknown channel address "orders.cancelled"/],
-    ["a glob in the symbol", ["validate", "price.updated.AA*"], /unknown channel address "price.updated.AA\*"/],
+    [
+      "a glob in the symbol",
+      ["validate", "price.updated.AA*"],
+      /unknown channel address "price.updated.AA\*"/,
+    ],
     ["no channel", ["validate"], /needs a channel address/],
     ["an unknown option", ["validate", "--lenient", "signals.generated"], /--lenient/],
     ["an unreadable file", ["validate", "signals.generated", "/nonexistent/file.json"], /cannot read/],

@@ -17,17 +17,47 @@ const drop = (field: string) => ({ [field]: undefined });
 function commonCases(channel: ChannelName, eventType: string): Case[] {
   return [
     [`${channel}: event_type missing`, channel, drop("event_type"), "/event_type"],
-    [`${channel}: event_type of another channel`, channel, set("event_type", "orders.executed.x"), "/event_type"],
+    [
+      `${channel}: event_type of another channel`,
+      channel,
+      set("event_type", "orders.executed.x"),
+      "/event_type",
+    ],
     [`${channel}: event_type not a string`, channel, set("event_type", 1), "/event_type"],
-    [`${channel}: event_type with trailing space`, channel, set("event_type", `${eventType} `), "/event_type"],
+    [
+      `${channel}: event_type with trailing space`,
+      channel,
+      set("event_type", `${eventType} `),
+      "/event_type",
+    ],
     [`${channel}: timestamp missing`, channel, drop("timestamp"), "/timestamp"],
     [`${channel}: timestamp naive`, channel, set("timestamp", "2025-01-18T09:00:00"), "/timestamp"],
-    [`${channel}: timestamp naive with micros`, channel, set("timestamp", "2025-01-18T09:00:00.123456"), "/timestamp"],
-    [`${channel}: timestamp offset without minutes`, channel, set("timestamp", "2025-01-18T09:00:00+05"), "/timestamp"],
-    [`${channel}: timestamp offset without colon`, channel, set("timestamp", "2025-01-18T09:00:00+0500"), "/timestamp"],
+    [
+      `${channel}: timestamp naive with micros`,
+      channel,
+      set("timestamp", "2025-01-18T09:00:00.123456"),
+      "/timestamp",
+    ],
+    [
+      `${channel}: timestamp offset without minutes`,
+      channel,
+      set("timestamp", "2025-01-18T09:00:00+05"),
+      "/timestamp",
+    ],
+    [
+      `${channel}: timestamp offset without colon`,
+      channel,
+      set("timestamp", "2025-01-18T09:00:00+0500"),
+      "/timestamp",
+    ],
     [`${channel}: timestamp a date only`, channel, set("timestamp", "2025-01-18"), "/timestamp"],
     [`${channel}: timestamp impossible day`, channel, set("timestamp", "2025-02-30T09:00:00Z"), "/timestamp"],
-    [`${channel}: timestamp impossible hour`, channel, set("timestamp", "2025-01-18T25:00:00Z"), "/timestamp"],
+    [
+      `${channel}: timestamp impossible hour`,
+      channel,
+      set("timestamp", "2025-01-18T25:00:00Z"),
+      "/timestamp",
+    ],
     [`${channel}: timestamp as epoch number`, channel, set("timestamp", 1737190800), "/timestamp"],
     [`${channel}: timestamp free text`, channel, set("timestamp", "yesterday"), "/timestamp"],
     [`${channel}: event_id not a UUID`, channel, set("event_id", "abc"), "/event_id"],
@@ -35,7 +65,12 @@ function commonCases(channel: ChannelName, eventType: string): Case[] {
   ];
 }
 
-function tickerCases(channel: ChannelName, field: string, wrap: (v: unknown) => unknown, pointer: string): Case[] {
+function tickerCases(
+  channel: ChannelName,
+  field: string,
+  wrap: (v: unknown) => unknown,
+  pointer: string,
+): Case[] {
   const bad: [string, unknown][] = [
     ["a glob star", "AA*"],
     ["a glob question mark", "AA?L"],
@@ -51,7 +86,12 @@ function tickerCases(channel: ChannelName, field: string, wrap: (v: unknown) => 
     ["a leading dot", ".AAPL"],
     ["a number", 42],
   ];
-  return bad.map(([what, value]) => [`${channel}: ${field} with ${what}`, channel, set(field, wrap(value)), pointer]);
+  return bad.map(([what, value]) => [
+    `${channel}: ${field} with ${what}`,
+    channel,
+    set(field, wrap(value)),
+    pointer,
+  ]);
 }
 
 function countCases(channel: ChannelName, field: string): Case[] {
@@ -93,7 +133,9 @@ function decimalCases(channel: ChannelName, field: string): Case[] {
   ];
   return [
     [`${channel}: ${field} missing`, channel, drop(field), `/${field}`],
-    ...bad.map(([what, value]): Case => [`${channel}: ${field} with ${what}`, channel, set(field, value), `/${field}`]),
+    ...bad.map(
+      ([what, value]): Case => [`${channel}: ${field} with ${what}`, channel, set(field, value), `/${field}`],
+    ),
   ];
 }
 
@@ -101,7 +143,12 @@ function strategyCases(channel: ChannelName): Case[] {
   return [
     [`${channel}: strategy_id missing`, channel, drop("strategy_id"), "/strategy_id"],
     [`${channel}: strategy_id empty`, channel, set("strategy_id", ""), "/strategy_id"],
-    [`${channel}: strategy_id over 256 characters`, channel, set("strategy_id", "s".repeat(257)), "/strategy_id"],
+    [
+      `${channel}: strategy_id over 256 characters`,
+      channel,
+      set("strategy_id", "s".repeat(257)),
+      "/strategy_id",
+    ],
     [`${channel}: strategy_id a number`, channel, set("strategy_id", 7), "/strategy_id"],
   ];
 }
@@ -112,20 +159,50 @@ const negativeCases: Case[] = [
   ["signals.generated: symbols missing", "signals.generated", drop("symbols"), "/symbols"],
   ["signals.generated: symbols empty", "signals.generated", set("symbols", []), "/symbols"],
   ["signals.generated: symbols a string", "signals.generated", set("symbols", "AAPL"), "/symbols"],
-  ["signals.generated: symbols over 10000", "signals.generated", set("symbols", Array(10001).fill("A")), "/symbols"],
+  [
+    "signals.generated: symbols over 10000",
+    "signals.generated",
+    set("symbols", Array(10001).fill("A")),
+    "/symbols",
+  ],
   ...tickerCases("signals.generated", "symbols", (v) => ["MSFT", v], "/symbols/1"),
   ...countCases("signals.generated", "num_signals"),
   ["signals.generated: as_of_date missing", "signals.generated", drop("as_of_date"), "/as_of_date"],
-  ["signals.generated: as_of_date a date-time", "signals.generated", set("as_of_date", "2025-01-17T00:00:00Z"), "/as_of_date"],
-  ["signals.generated: as_of_date compact", "signals.generated", set("as_of_date", "20250117"), "/as_of_date"],
-  ["signals.generated: as_of_date month 13", "signals.generated", set("as_of_date", "2025-13-01"), "/as_of_date"],
-  ["signals.generated: as_of_date Feb 29 of 2025", "signals.generated", set("as_of_date", "2025-02-29"), "/as_of_date"],
+  [
+    "signals.generated: as_of_date a date-time",
+    "signals.generated",
+    set("as_of_date", "2025-01-17T00:00:00Z"),
+    "/as_of_date",
+  ],
+  [
+    "signals.generated: as_of_date compact",
+    "signals.generated",
+    set("as_of_date", "20250117"),
+    "/as_of_date",
+  ],
+  [
+    "signals.generated: as_of_date month 13",
+    "signals.generated",
+    set("as_of_date", "2025-13-01"),
+    "/as_of_date",
+  ],
+  [
+    "signals.generated: as_of_date Feb 29 of 2025",
+    "signals.generated",
+    set("as_of_date", "2025-02-29"),
+    "/as_of_date",
+  ],
 
   ...commonCases("orders.executed", "orders.executed"),
   ...strategyCases("orders.executed"),
   ["orders.executed: run_id missing", "orders.executed", drop("run_id"), "/run_id"],
   ["orders.executed: run_id not a UUID", "orders.executed", set("run_id", "run-42"), "/run_id"],
-  ["orders.executed: run_id a UUID without dashes", "orders.executed", set("run_id", "550e8400e29b41d4a716446655440000"), "/run_id"],
+  [
+    "orders.executed: run_id a UUID without dashes",
+    "orders.executed",
+    set("run_id", "550e8400e29b41d4a716446655440000"),
+    "/run_id",
+  ],
   ["orders.executed: run_id a number", "orders.executed", set("run_id", 42), "/run_id"],
   ...countCases("orders.executed", "num_orders"),
   ...countCases("orders.executed", "num_accepted"),
@@ -144,7 +221,12 @@ const negativeCases: Case[] = [
   ...decimalCases("positions.updated", "price"),
 
   ...commonCases("price.updated.{symbol}", "price.updated"),
-  ["price.updated: event_type with the symbol", "price.updated.{symbol}", set("event_type", "price.updated.AAPL"), "/event_type"],
+  [
+    "price.updated: event_type with the symbol",
+    "price.updated.{symbol}",
+    set("event_type", "price.updated.AAPL"),
+    "/event_type",
+  ],
   ["price.updated: symbol missing", "price.updated.{symbol}", drop("symbol"), "/symbol"],
   ...tickerCases("price.updated.{symbol}", "symbol", (v) => v, "/symbol"),
   ...decimalCases("price.updated.{symbol}", "price"),
@@ -184,16 +266,26 @@ describe("every constraint of every field", () => {
     }
   });
 
-  it.each(Object.keys(channels) as ChannelName[])("%s: an unknown field is an error for producers only", (channel) => {
-    const payload = { ...(base(channel) as object), venue: "XNAS" };
-    expect(checkPayload(channel, payload, "tolerant").ok).toBe(true);
-    const strict = checkPayload(channel, payload, "strict");
-    expect(strict.ok).toBe(false);
-    if (!strict.ok) expect(strict.reasons).toEqual([{ pointer: "/venue", message: expect.stringContaining("not a field") }]);
-  });
+  it.each(Object.keys(channels) as ChannelName[])(
+    "%s: an unknown field is an error for producers only",
+    (channel) => {
+      const payload = { ...(base(channel) as object), venue: "XNAS" };
+      expect(checkPayload(channel, payload, "tolerant").ok).toBe(true);
+      const strict = checkPayload(channel, payload, "strict");
+      expect(strict.ok).toBe(false);
+      if (!strict.ok)
+        expect(strict.reasons).toEqual([
+          { pointer: "/venue", message: expect.stringContaining("not a field") },
+        ]);
+    },
+  );
 
   it("lists every reason, not just the first", () => {
-    const result = checkPayload("orders.executed", { event_type: "orders.executed", num_orders: -1 }, "tolerant");
+    const result = checkPayload(
+      "orders.executed",
+      { event_type: "orders.executed", num_orders: -1 },
+      "tolerant",
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.reasons.map((r) => r.pointer).sort()).toEqual(
@@ -203,7 +295,9 @@ describe("every constraint of every field", () => {
   });
 
   it("rejects a price payload whose symbol differs from the channel's", () => {
-    const result = checkPayload("price.updated.{symbol}", base("price.updated.{symbol}"), "tolerant", { symbol: "MSFT" });
+    const result = checkPayload("price.updated.{symbol}", base("price.updated.{symbol}"), "tolerant", {
+      symbol: "MSFT",
+    });
     expect(result).toEqual({
       ok: false,
       reasons: [{ pointer: "/symbol", message: 'must equal the channel\'s symbol "MSFT", not "AAPL"' }],
@@ -214,15 +308,38 @@ describe("every constraint of every field", () => {
 describe("wire forms that must be accepted", () => {
   // Every form Python's Decimal.__str__ gives for a finite value (checked with CPython 3.11):
   // plain, scientific with a signed upper-case exponent, negative zero, zero with an exponent.
-  const pythonDecimals = ["150.25", "0.0001", "1E-8", "1E+3", "1.5E+3", "0E-8", "1.0", "0", "100", "1E+2",
-    "123456789012345678901234567890", "0.3333333333333333333333333333", "1E+1000", "1.23E-10", "-0", "-0.00", "-0E+3"];
+  const pythonDecimals = [
+    "150.25",
+    "0.0001",
+    "1E-8",
+    "1E+3",
+    "1.5E+3",
+    "0E-8",
+    "1.0",
+    "0",
+    "100",
+    "1E+2",
+    "123456789012345678901234567890",
+    "0.3333333333333333333333333333",
+    "1E+1000",
+    "1.23E-10",
+    "-0",
+    "-0.00",
+    "-0E+3",
+  ];
   it.each(pythonDecimals)("price %s (a Decimal.__str__ form) is accepted on both channels", (price) => {
-    expect(checkPayload("positions.updated", { ...base("positions.updated"), price }, "strict").ok).toBe(true);
-    expect(checkPayload("price.updated.{symbol}", { ...base("price.updated.{symbol}"), price }, "strict").ok).toBe(true);
+    expect(checkPayload("positions.updated", { ...base("positions.updated"), price }, "strict").ok).toBe(
+      true,
+    );
+    expect(
+      checkPayload("price.updated.{symbol}", { ...base("price.updated.{symbol}"), price }, "strict").ok,
+    ).toBe(true);
   });
 
   it.each(["-150.25", "-1E-8", "-0.0001"])("a negative position price %s is accepted", (price) => {
-    expect(checkPayload("positions.updated", { ...base("positions.updated"), price }, "strict").ok).toBe(true);
+    expect(checkPayload("positions.updated", { ...base("positions.updated"), price }, "strict").ok).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -239,15 +356,22 @@ describe("wire forms that must be accepted", () => {
     }
   });
 
-  it.each(["AAPL", "BRK.B", "BTC/USD", "RDS-A", "X", "A".repeat(32), "brk.b", "7203"])("ticker %s is accepted", (symbol) => {
-    expect(checkPayload("positions.updated", { ...base("positions.updated"), symbol }, "strict").ok).toBe(true);
-    const price = { ...base("price.updated.{symbol}"), symbol };
-    expect(checkPayload("price.updated.{symbol}", price, "strict", { symbol }).ok).toBe(true);
-    expect(channels["price.updated.{symbol}"].parseAddress(`price.updated.${symbol}`)).toEqual({ symbol });
-  });
+  it.each(["AAPL", "BRK.B", "BTC/USD", "RDS-A", "X", "A".repeat(32), "brk.b", "7203"])(
+    "ticker %s is accepted",
+    (symbol) => {
+      expect(checkPayload("positions.updated", { ...base("positions.updated"), symbol }, "strict").ok).toBe(
+        true,
+      );
+      const price = { ...base("price.updated.{symbol}"), symbol };
+      expect(checkPayload("price.updated.{symbol}", price, "strict", { symbol }).ok).toBe(true);
+      expect(channels["price.updated.{symbol}"].parseAddress(`price.updated.${symbol}`)).toEqual({ symbol });
+    },
+  );
 
   it.each([0, MAX_SAFE])("count %d is accepted", (count) => {
-    expect(checkPayload("signals.generated", { ...base("signals.generated"), num_signals: count }, "strict").ok).toBe(true);
+    expect(
+      checkPayload("signals.generated", { ...base("signals.generated"), num_signals: count }, "strict").ok,
+    ).toBe(true);
   });
 
   it.each([-MAX_SAFE, MAX_SAFE])("quantity %d is accepted", (qty) => {

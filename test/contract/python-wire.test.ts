@@ -11,16 +11,19 @@ describe("python-wire fixtures", () => {
     expect(channels.size).toBe(4);
   });
 
-  it.each(pythonWireCases.map((c) => [`${c.id} is ${c.expect} (${c.note})`, c] as const))("%s", (_name, wireCase) => {
-    const { channel, parameters } = requireAddress(wireCase.channel);
-    const result = checkRawMessage(channel, Buffer.from(wireCase.wire, "utf8"), "tolerant", { parameters });
-    if (wireCase.expect === "valid") {
-      expect(result).toEqual({ ok: true, value: JSON.parse(wireCase.wire) });
-    } else {
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.reasons.length).toBeGreaterThan(0);
-    }
-  });
+  it.each(pythonWireCases.map((c) => [`${c.id} is ${c.expect} (${c.note})`, c] as const))(
+    "%s",
+    (_name, wireCase) => {
+      const { channel, parameters } = requireAddress(wireCase.channel);
+      const result = checkRawMessage(channel, Buffer.from(wireCase.wire, "utf8"), "tolerant", { parameters });
+      if (wireCase.expect === "valid") {
+        expect(result).toEqual({ ok: true, value: JSON.parse(wireCase.wire) });
+      } else {
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.reasons.length).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it("accepts the extra fields of a newer producer as a consumer, but not as a producer", () => {
     const extra = pythonWireCases.find((c) => c.id === "price-v2-extra-fields");

@@ -4,7 +4,9 @@ import { channelNames, channels } from "../../generated/index.js";
 import { checkPayload } from "../../src/contract/validate.js";
 
 const examples = channelNames.flatMap((channel) =>
-  channels[channel].examples.map((example) => [`${channel} ${example.name}`, channel, example.payload] as const),
+  channels[channel].examples.map(
+    (example) => [`${channel} ${example.name}`, channel, example.payload] as const,
+  ),
 );
 
 describe("spec examples", () => {
@@ -17,12 +19,13 @@ describe("spec examples", () => {
     expect(checkPayload(channel, payload, "tolerant")).toEqual({ ok: true, value: payload });
   });
 
-  it.each(
-    channels["price.updated.{symbol}"].examples.map((e) => [e.payload.symbol, e.payload] as const),
-  )("price example for %s is valid on its own concrete address", (symbol, payload) => {
-    const address = channels["price.updated.{symbol}"].buildAddress({ symbol });
-    expect(address).toBe(`price.updated.${symbol}`);
-    expect(checkPayload("price.updated.{symbol}", payload, "strict", { symbol }).ok).toBe(true);
-    expect(checkPayload("price.updated.{symbol}", payload, "strict", { symbol: "ZZZ" }).ok).toBe(false);
-  });
+  it.each(channels["price.updated.{symbol}"].examples.map((e) => [e.payload.symbol, e.payload] as const))(
+    "price example for %s is valid on its own concrete address",
+    (symbol, payload) => {
+      const address = channels["price.updated.{symbol}"].buildAddress({ symbol });
+      expect(address).toBe(`price.updated.${symbol}`);
+      expect(checkPayload("price.updated.{symbol}", payload, "strict", { symbol }).ok).toBe(true);
+      expect(checkPayload("price.updated.{symbol}", payload, "strict", { symbol: "ZZZ" }).ok).toBe(false);
+    },
+  );
 });

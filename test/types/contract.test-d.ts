@@ -67,6 +67,8 @@ describe("generated types", () => {
     checkPayload("price.updated.{symbol}", {}, "tolerant", { ticker: "AAPL" });
     // @ts-expect-error: a channel without parameters takes none
     channels["signals.generated"].buildAddress({ symbol: "AAPL" });
-    expectTypeOf(channels["price.updated.{symbol}"].parseAddress).returns.toEqualTypeOf<{ symbol: string } | undefined>();
+    expectTypeOf(channels["price.updated.{symbol}"].parseAddress).returns.toEqualTypeOf<
+      { symbol: string } | undefined
+    >();
   });
 });
