@@ -227,7 +227,9 @@ describe("asyncapi.yaml", () => {
     expect(specText).toMatch(/^asyncapi: 3\.0\.\d+$/m);
     const { TypeScriptGenerator } = await import("@asyncapi/modelina");
     const { Parser } = await import("@asyncapi/parser");
-    const { document } = await new Parser().parse(specText.replace(/^asyncapi: 3\.0\.\d+$/m, "asyncapi: 3.1.0"));
+    const { document } = await new Parser().parse(
+      specText.replace(/^asyncapi: 3\.0\.\d+$/m, "asyncapi: 3.1.0"),
+    );
     const models = await new TypeScriptGenerator({ modelType: "interface" }).generate(document as never);
     expect(models.map((m) => m.modelName)).not.toContain("PositionEvent");
   });
