@@ -1,0 +1,49 @@
+// `npm run generate` and `npm run check:generated` as processes: exit codes and messages.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+mkdirSync(join(root, ".tmp"), { recursive: true });
+const scratch = mkdtempSync(join(root, ".tmp", "generator-scripts-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function runScript(script: string, args: string[]) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", join(root, "scripts", script), ...args],
+      { cwd: root },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("generator scripts", () => {
+  it("generate exits 1 with the spec location when the spec has an error", async () => {
+    const spec = join(scratch, "broken.yaml");
+    writeFileSync(spec, readFileSync(join(root, "asyncapi.yaml"), "utf8").replace("  version: 0.1.0\n", ""));
+    const run = await runScript("generate.ts", ["--spec", spec, "--out", join(scratch, "never-written")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: .*broken\.yaml:\d+:\d+ .*version/s);
+  });
+
+  it("check:generated names the stale files and exits 1; generate makes it pass", async () => {
+    const out = join(scratch, "generated");
+    expect((await runScript("generate.ts", ["--out", out])).code).toBe(0);
+    expect(await runScript("check-generated.ts", ["--out", out])).toMatchObject({ code: 0 });
+    writeFileSync(join(out, "types.ts"), "// edited by hand\n");
+    rmSync(join(out, "schemas", "SignalEvent.schema.json"));
+    const stale = await runScript("check-generated.ts", ["--out", out]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("generated/types.ts differs from what the spec generates");
+    expect(stale.stderr).toContain("generated/schemas/SignalEvent.schema.json is missing");
+    expect((await runScript("generate.ts", ["--out", out])).code).toBe(0);
+    expect((await runScript("check-generated.ts", ["--out", out])).code).toBe(0);
+  });
+});
