@@ -1,0 +1,34 @@
+// The subscriber's public API: createSubscriber, its types, topics and error classes.
+export {
+  createSubscriber,
+  type DeliveryContext,
+  type EventHandler,
+  type Gap,
+  type InvalidMessage,
+  type StreamEvent,
+  type StreamOptions,
+  type Subscriber,
+  type SubscriberEvents,
+  type SubscriberOptions,
+  type SubscriberStats,
+  type SubscriberStream,
+  type Unsubscribe,
+} from "./create-subscriber.js";
+export {
+  HandlerError,
+  HeartbeatTimeoutError,
+  StreamOverflowError,
+  SubscribeFailedError,
+  SubscriberClosedError,
+  SubscriberConnectionError,
+} from "./errors.js";
+export type { OverflowPolicy } from "./event-queue.js";
+export {
+  type AddressTopic,
+  type ParameterSelection,
+  type PatternTopic,
+  parseTopic,
+  type Topic,
+  topicsFor,
+  wildcardPattern,
+} from "./topics.js";
