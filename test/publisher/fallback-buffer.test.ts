@@ -1,0 +1,550 @@
+// The fallback buffer's contract: bounded FIFO with exact drop accounting, and a journal that survives
+// close, kill -9 and a full disk, repairs torn or corrupt files and never takes the process down.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  AcknowledgeOutOfOrderError,
+  type BufferedEntry,
+  createFallbackBuffer,
+  type DropReason,
+  type FallbackBuffer,
+  FallbackBufferClosedError,
+  type FallbackBufferFullError,
+  type FallbackBufferLogger,
+  type FallbackBufferOptions,
+  type OverflowPolicy,
+} from "../../src/publisher/fallback-buffer.js";
+import { crc32Bytes, encodeRecord, type JournalRecord } from "../../src/publisher/journal.js";
+import { WRITER_CHANNEL, writerPayload } from "../support/buffer-writer.js";
+
+const WRITER_SCRIPT = path.resolve(import.meta.dirname, "../support/buffer-writer.ts");
+const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+
+const tempDirs: string[] = [];
+const openBuffers: FallbackBuffer[] = [];
+afterEach(async () => {
+  await Promise.all(openBuffers.splice(0).map((buffer) => buffer.close().catch(() => {})));
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fallback-buffer-test-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function journalPath(): string {
+  return path.join(tempDir(), "journal.log");
+}
+
+interface Recorded {
+  drops: Array<{ seq: number; reason: DropReason }>;
+  warnings: Array<{ message: string; fields: Record<string, unknown> | undefined }>;
+  errors: string[];
+}
+
+/** A buffer whose drops and log lines are recorded; closed after the test. */
+function open(options: FallbackBufferOptions): { buffer: FallbackBuffer; seen: Recorded } {
+  const seen: Recorded = { drops: [], warnings: [], errors: [] };
+  const logger: FallbackBufferLogger = {
+    warn: (message, fields) => seen.warnings.push({ message, fields }),
+    error: (message) => seen.errors.push(message),
+  };
+  const buffer = createFallbackBuffer({
+    logger,
+    onDrop: (entry, reason) => seen.drops.push({ seq: entry.seq, reason }),
+    ...options,
+  });
+  openBuffers.push(buffer);
+  return { buffer, seen };
+}
+
+async function reopen(options: FallbackBufferOptions): Promise<{ buffer: FallbackBuffer; seen: Recorded }> {
+  await Promise.all(openBuffers.splice(0).map((buffer) => buffer.close()));
+  return open(options);
+}
+
+function seqs(buffer: FallbackBuffer): number[] {
+  return buffer.entries().map((entry) => entry.seq);
+}
+
+function appendMany(buffer: FallbackBuffer, count: number): BufferedEntry[] {
+  return Array.from({ length: count }, (_, i) => buffer.append(`channel.${i % 3}`, JSON.stringify({ n: i })));
+}
+
+/** The journal's lines, each with its newline. */
+function journalLines(file: string): string[] {
+  return (fs.readFileSync(file, "utf8").match(/[^\n]*\n/g) ?? []) as string[];
+}
+
+function setAsideFiles(file: string): string[] {
+  const dir = path.dirname(file);
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith(`${path.basename(file)}.corrupt-`))
+    .map((name) => path.join(dir, name));
+}
+
+const modes: Array<[string, () => Partial<FallbackBufferOptions>]> = [
+  ["in memory", () => ({})],
+  ["durable", () => ({ path: journalPath() })],
+];
+
+describe.each(modes)("fallback buffer %s", (_mode, storage) => {
+  it("hands entries back in FIFO order with increasing seqs", () => {
+    const { buffer } = open({ capacity: 10, ...storage() });
+    const appended = [
+      buffer.append("a", '{"n":1}'),
+      buffer.append("b", '{"n":2}'),
+      buffer.append("a", '{"n":3}'),
+    ];
+    expect(appended.map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    expect(buffer.entries()).toEqual(appended);
+    expect(buffer.oldest()).toEqual(appended[0]);
+    expect(buffer.size).toBe(3);
+  });
+
+  it("acknowledge removes only the oldest entry, and iterating a snapshot while acknowledging is safe", () => {
+    const { buffer } = open({ capacity: 10, ...storage() });
+    appendMany(buffer, 4);
+    for (const entry of buffer.entries()) {
+      if (entry.seq > 2) break;
+      expect(buffer.acknowledge(entry.seq)).toBe(true);
+    }
+    expect(seqs(buffer)).toEqual([3, 4]);
+  });
+
+  it("drop-oldest evicts exactly the overflow, counts it and reports each evicted entry in order", () => {
+    const { buffer, seen } = open({ capacity: 3, ...storage() });
+    appendMany(buffer, 10);
+    expect(seqs(buffer)).toEqual([8, 9, 10]);
+    expect(buffer.droppedCount).toBe(7);
+    expect(seen.drops).toEqual([1, 2, 3, 4, 5, 6, 7].map((seq) => ({ seq, reason: "evicted-oldest" })));
+  });
+
+  it("reject-new refuses the message with FallbackBufferFullError and keeps the buffer as it was", () => {
+    const { buffer, seen } = open({ capacity: 2, overflow: "reject-new", ...storage() });
+    appendMany(buffer, 2);
+    let error: unknown;
+    try {
+      buffer.append("signals.generated", "{}");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({
+      name: "FallbackBufferFullError",
+      capacity: 2,
+      channel: "signals.generated",
+    });
+    expect((error as FallbackBufferFullError).message).toMatch(/full/);
+    expect(seqs(buffer)).toEqual([1, 2]);
+    expect([buffer.rejectedCount, buffer.droppedCount, seen.drops.length]).toEqual([1, 0, 0]);
+    buffer.acknowledge(1);
+    expect(buffer.append("signals.generated", "{}").seq).toBe(3);
+  });
+
+  it.each<[string, (buffer: FallbackBuffer) => unknown, unknown]>([
+    ["an entry already evicted returns false", (b) => b.acknowledge(1), false],
+    ["an entry behind the oldest throws", (b) => b.acknowledge(4), AcknowledgeOutOfOrderError],
+    ["a seq never handed out throws", (b) => b.acknowledge(99), AcknowledgeOutOfOrderError],
+  ])("acknowledge of %s", (_name, act, want) => {
+    const { buffer } = open({ capacity: 2, ...storage() });
+    appendMany(buffer, 4); // 1 and 2 evicted, 3 and 4 buffered
+    if (want === AcknowledgeOutOfOrderError) expect(() => act(buffer)).toThrow(AcknowledgeOutOfOrderError);
+    else expect(act(buffer)).toBe(want);
+    expect(seqs(buffer)).toEqual([3, 4]);
+  });
+
+  it("close() returns the same promise every time, and mutations afterwards throw FallbackBufferClosedError", async () => {
+    const { buffer } = open({ capacity: 2, ...storage() });
+    buffer.append("a", "{}");
+    const first = buffer.close();
+    expect(buffer.close()).toBe(first);
+    await first;
+    expect(buffer.closed).toBe(true);
+    expect(() => buffer.append("a", "{}")).toThrow(FallbackBufferClosedError);
+    expect(() => buffer.acknowledge(1)).toThrow(FallbackBufferClosedError);
+    expect(seqs(buffer)).toEqual([1]);
+  });
+});
+
+describe("fallback buffer options", () => {
+  it.each([0, -1, 1.5, Number.NaN])("refuses capacity %s", (capacity) => {
+    expect(() => createFallbackBuffer({ capacity })).toThrow(RangeError);
+  });
+
+  it("reports memory-only by choice when no path is given", () => {
+    const { buffer } = open({ capacity: 1 });
+    expect(buffer.durability).toEqual({ durable: false, reason: "no-path" });
+    expect(buffer.recovery).toBeUndefined();
+  });
+});
+
+describe("durable fallback buffer", () => {
+  it("keeps unacknowledged entries byte for byte across close and reopen, and continues the seqs", async () => {
+    const file = journalPath();
+    const awkward = ['{"text":"line\\nbreak"}', '{"quote":"\\"","emoji":"📈"}', "\ud800 lone surrogate", ""];
+    const first = open({ capacity: 10, path: file });
+    expect(first.buffer.durability).toEqual({ durable: true, path: file, fsync: "none" });
+    const written = awkward.map((payload, i) => first.buffer.append(`price.updated.${i}`, payload));
+    first.buffer.acknowledge(1);
+
+    const { buffer } = await reopen({ capacity: 10, path: file });
+    expect(buffer.entries()).toEqual(written.slice(1));
+    expect(buffer.recovery).toEqual({
+      path: file,
+      recoveredEntries: 3,
+      droppedOverCapacity: 0,
+      damage: undefined,
+    });
+    expect(buffer.append("a", "{}").seq).toBe(5);
+  });
+
+  it("remembers acknowledgements and evictions, so a reopen neither replays nor re-reports them", async () => {
+    const file = journalPath();
+    const first = open({ capacity: 3, path: file });
+    appendMany(first.buffer, 5); // 1 and 2 evicted
+    first.buffer.acknowledge(3);
+
+    const { buffer, seen } = await reopen({ capacity: 3, path: file });
+    expect(seqs(buffer)).toEqual([4, 5]);
+    expect([buffer.droppedCount, seen.drops.length]).toEqual([0, 0]);
+  });
+
+  it("fsync 'always' keeps the same contract", async () => {
+    const file = journalPath();
+    const first = open({ capacity: 3, path: file, fsync: "always" });
+    expect(first.buffer.durability).toEqual({ durable: true, path: file, fsync: "always" });
+    appendMany(first.buffer, 3);
+    first.buffer.acknowledge(1);
+    const { buffer } = await reopen({ capacity: 3, path: file, fsync: "always" });
+    expect(seqs(buffer)).toEqual([2, 3]);
+  });
+
+  it("creates missing directories for the journal", () => {
+    const file = path.join(tempDir(), "nested", "deeper", "journal.log");
+    const { buffer } = open({ capacity: 1, path: file });
+    expect(buffer.durability.durable).toBe(true);
+    expect(fs.existsSync(file)).toBe(true);
+  });
+
+  describe("capacity applies to what the journal holds at start-up", () => {
+    it.each<[OverflowPolicy, number[], number[]]>([
+      ["drop-oldest", [3, 4, 5], [1, 2]],
+      ["reject-new", [1, 2, 3], [4, 5]],
+    ])("%s keeps %j and reports %j as dropped, once", async (overflow, kept, dropped) => {
+      const file = journalPath();
+      appendMany(open({ capacity: 10, path: file }).buffer, 5);
+
+      const second = await reopen({ capacity: 3, overflow, path: file });
+      expect(seqs(second.buffer)).toEqual(kept);
+      expect(second.seen.drops).toEqual(dropped.map((seq) => ({ seq, reason: "over-capacity-on-load" })));
+      expect(second.buffer.droppedCount).toBe(2);
+      expect(second.buffer.recovery).toMatchObject({ recoveredEntries: 5, droppedOverCapacity: 2 });
+
+      const third = await reopen({ capacity: 3, overflow, path: file });
+      expect(seqs(third.buffer)).toEqual(kept);
+      expect(third.seen.drops).toEqual([]);
+      third.buffer.acknowledge(kept[0] ?? 0);
+      expect(third.buffer.append("a", "{}").seq).toBe(6); // seqs never go back, even for dropped ones
+    });
+  });
+
+  it("compaction rewrites the journal to the live entries once most of it is dead, keeping their order", async () => {
+    const file = journalPath();
+    const { buffer } = open({ capacity: 1000, path: file, compactionThresholdBytes: 4096 });
+    const written = appendMany(buffer, 200);
+    const fullSize = fs.statSync(file).size;
+    for (const entry of written.slice(0, 150)) buffer.acknowledge(entry.seq);
+
+    const lines = journalLines(file);
+    expect(fs.statSync(file).size).toBeLessThan(fullSize / 2);
+    // Only live appends and acks written after the last rewrite remain; the header carries the next seq.
+    expect(lines[0]).toBe(encodeRecord({ kind: "header", nextSeq: 201 }));
+    expect(lines.filter((line) => line.includes('["append"')).length).toBeLessThan(100);
+
+    const reopened = await reopen({ capacity: 1000, path: file });
+    expect(reopened.buffer.entries()).toEqual(written.slice(150));
+    expect(reopened.buffer.recovery?.damage).toBeUndefined();
+  });
+
+  it("a drained buffer compacts down to the header and still continues the seqs after reopen", async () => {
+    const file = journalPath();
+    const { buffer } = open({ capacity: 100, path: file, compactionThresholdBytes: 1 });
+    for (const entry of appendMany(buffer, 50)) buffer.acknowledge(entry.seq);
+    expect(journalLines(file)).toEqual([encodeRecord({ kind: "header", nextSeq: 51 })]);
+    const reopened = await reopen({ capacity: 100, path: file });
+    expect(reopened.buffer.size).toBe(0);
+    expect(reopened.buffer.append("a", "{}").seq).toBe(51);
+  });
+});
+
+describe("durable fallback buffer with a damaged journal", () => {
+  /** A journal with appends 1..5 (closed cleanly), then `damage` changes its lines. */
+  async function damagedJournal(damage: (lines: string[]) => string): Promise<{
+    file: string;
+    original: BufferedEntry[];
+    badBytes: Buffer;
+    buffer: FallbackBuffer;
+    seen: Recorded;
+  }> {
+    const file = journalPath();
+    const original = appendMany(open({ capacity: 10, path: file }).buffer, 5);
+    await Promise.all(openBuffers.splice(0).map((buffer) => buffer.close()));
+    const lines = journalLines(file);
+    const damaged = damage(lines);
+    fs.writeFileSync(file, damaged);
+    let common = 0; // how much of the damaged file still equals the original
+    const before = lines.join("");
+    while (common < damaged.length && damaged[common] === before[common]) common++;
+    const validPrefix = damaged.slice(0, damaged.lastIndexOf("\n", common - 1) + 1);
+    const badBytes = Buffer.from(damaged.slice(validPrefix.length));
+    return { file, original, badBytes, ...open({ capacity: 10, path: file }) };
+  }
+
+  const record = (r: JournalRecord) => encodeRecord(r);
+  const append6: JournalRecord = { kind: "append", seq: 6, bufferedAt: 0, channel: "a", payload: "{}" };
+
+  it.each<[string, (lines: string[]) => string, number[], RegExp]>([
+    [
+      "a torn last record (half written)",
+      (l) => l.join("") + record(append6).slice(0, 30),
+      [1, 2, 3, 4, 5],
+      /torn/,
+    ],
+    [
+      "a last record without its newline",
+      (l) => l.join("") + record(append6).slice(0, -1),
+      [1, 2, 3, 4, 5],
+      /torn/,
+    ],
+    [
+      "a flipped byte in a middle record",
+      (l) => l.join("").replace('{\\"n\\":2}', '{\\"n\\":7}'),
+      [1, 2],
+      /checksum/,
+    ],
+    [
+      "a middle record replaced by garbage",
+      (l) => [...l.slice(0, 3), "#@!garbage\n", ...l.slice(4)].join(""),
+      [1, 2],
+      /checksum/,
+    ],
+    [
+      "a valid record that goes back in sequence",
+      (l) => [...l.slice(0, 4), record({ ...append6, seq: 2 }), ...l.slice(4)].join(""),
+      [1, 2, 3],
+      /does not follow/,
+    ],
+    [
+      "an acknowledgement of a seq never appended",
+      (l) => [...l, record({ kind: "ack", seq: 9 })].join(""),
+      [1, 2, 3, 4, 5],
+      /never appended/,
+    ],
+    [
+      "a checksummed record of unknown shape",
+      (l) => [...l, `${crc("[1,2]")} [1,2]\n`].join(""),
+      [1, 2, 3, 4, 5],
+      /shape/,
+    ],
+    [
+      "a file that is garbage from the first byte",
+      () => "\u0000\u0001not a journal at all\nreally not\n",
+      [],
+      /checksum/,
+    ],
+    ["a file without its header", (l) => l.slice(1).join(""), [], /header/],
+  ])(
+    "%s: keeps the valid prefix, sets the rest aside, truncates and starts normally",
+    async (_name, damage, kept, reason) => {
+      const { file, original, badBytes, buffer, seen } = await damagedJournal(damage);
+      expect(buffer.entries()).toEqual(original.filter((entry) => kept.includes(entry.seq)));
+      expect(buffer.durability.durable).toBe(true);
+
+      const asides = setAsideFiles(file);
+      expect(asides).toHaveLength(1);
+      expect(fs.readFileSync(asides[0] ?? "")).toEqual(badBytes);
+      expect(buffer.recovery?.damage).toMatchObject({ bytes: badBytes.length, setAsidePath: asides[0] });
+      expect(buffer.recovery?.damage?.reason).toMatch(reason);
+      expect(seen.warnings.map((w) => w.fields?.setAsidePath)).toContain(asides[0]);
+
+      // The journal itself is a clean prefix again: appending and reopening finds no damage.
+      const next = buffer.append("after.repair", "{}");
+      const reopened = await reopen({ capacity: 10, path: file });
+      expect(reopened.buffer.recovery?.damage).toBeUndefined();
+      expect(seqs(reopened.buffer)).toEqual([...kept, next.seq]);
+    },
+  );
+
+  it("counts the checksummed records set aside after a middle corruption, for recovery by hand", async () => {
+    const { buffer } = await damagedJournal((l) => [...l.slice(0, 2), "garbage\n", ...l.slice(3)].join(""));
+    expect(seqs(buffer)).toEqual([1]);
+    expect(buffer.recovery?.damage?.validLookingRecordsAfter).toBe(3);
+  });
+
+  it("never reuses a set-aside file name", async () => {
+    const file = journalPath();
+    for (let i = 0; i < 3; i++) {
+      fs.writeFileSync(file, "garbage\n");
+      await reopen({ capacity: 1, path: file });
+    }
+    expect(setAsideFiles(file)).toHaveLength(3);
+  });
+});
+
+function crc(text: string): string {
+  return zlib.crc32(text).toString(16).padStart(8, "0");
+}
+
+describe("durable fallback buffer on an unusable path", () => {
+  it.each<[string, (dir: string) => string, string]>([
+    [
+      "a directory that cannot be created (parent is a file)",
+      (d) => touch(d, "file.txt", "journal"),
+      "ENOTDIR",
+    ],
+    ["a path that is a directory", (d) => d, "EISDIR"],
+    ["a character device", () => "/dev/null", "EINVAL"],
+  ])("%s: falls back to memory, reports why, and never throws", (_name, pathIn, code) => {
+    const dir = tempDir();
+    const unusable = pathIn(dir);
+    const lost: unknown[] = [];
+    const { buffer, seen } = open({
+      capacity: 2,
+      path: unusable,
+      onDurabilityLost: (state) => lost.push(state),
+    });
+
+    expect(buffer.durability).toMatchObject({
+      durable: false,
+      reason: "journal-unavailable",
+      path: unusable,
+    });
+    const cause = (buffer.durability as { cause: NodeJS.ErrnoException }).cause;
+    expect(cause.code).toBe(code);
+    expect(lost).toEqual([buffer.durability]);
+    expect(seen.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/memory only/)]);
+    appendMany(buffer, 3);
+    expect(seqs(buffer)).toEqual([2, 3]);
+  });
+
+  it("a journal that fills the disk mid-stream: the partial record is cut and the buffer goes on in memory", async () => {
+    const file = journalPath();
+    // ulimit -f caps file size at 64 KiB: write(2) then fails with EFBIG, like a full disk.
+    const run = await runWriter(file, "none", 2_000, { fileSizeLimitKiB: 64 });
+    const durable = run.printed.filter((line) => line.durable).map((line) => line.seq);
+    const inMemory = run.printed.filter((line) => !line.durable).map((line) => line.seq);
+    expect(run.exitCode).toBe(0);
+    expect(durable.length).toBeGreaterThan(0);
+    expect(inMemory.length).toBeGreaterThan(0);
+    expect(run.printed.map((line) => line.seq)).toEqual(range(1, 2_000));
+
+    const { buffer } = open({ capacity: 10_000, path: file });
+    expect(buffer.recovery?.damage).toBeUndefined();
+    expect(seqs(buffer)).toEqual(durable);
+    expect(buffer.entries().map((entry) => entry.payload)).toEqual(durable.map(writerPayload));
+  });
+});
+
+describe("durable fallback buffer under kill -9", () => {
+  it.each<[FallbackBufferOptions["fsync"] & string]>([["none"], ["always"]])(
+    "fsync %s: every seq the killed writer reported is in the journal, in order",
+    async (fsync) => {
+      const file = journalPath();
+      const run = await runWriter(file, fsync, 1_000_000, { killAfterLines: 300 });
+      expect(run.signal).toBe("SIGKILL");
+      const printed = run.printed.map((line) => line.seq);
+      expect(printed.length).toBeGreaterThanOrEqual(300);
+      expect(printed).toEqual(range(1, printed.length));
+
+      const { buffer } = open({ capacity: 1_000_000, path: file });
+      const recovered = buffer.entries();
+      // The writer may have appended one more than it printed before the signal landed.
+      expect(recovered.slice(0, printed.length).map((entry) => entry.seq)).toEqual(printed);
+      expect(recovered.length - printed.length).toBeLessThanOrEqual(1);
+      expect(recovered.map((entry) => entry.payload)).toEqual(
+        recovered.map((entry) => writerPayload(entry.seq)),
+      );
+      expect(new Set(recovered.map((entry) => entry.channel))).toEqual(new Set([WRITER_CHANNEL]));
+    },
+  );
+});
+
+describe("journal checksum", () => {
+  it.each(["", "a", "123456789", '["append",1,0,"price.updated.AAPL","{\\"p\\":1}"]', "héllo 📈 wörld"])(
+    "the table CRC32 used before Node 20.15 equals zlib's for %j",
+    (text) => {
+      expect(crc32Bytes(Buffer.from(text))).toBe(zlib.crc32(text));
+    },
+  );
+
+  it("matches the standard CRC32 check value", () => {
+    expect(crc32Bytes(Buffer.from("123456789"))).toBe(0xcbf43926);
+  });
+});
+
+function touch(dir: string, fileName: string, below: string): string {
+  fs.writeFileSync(path.join(dir, fileName), "a regular file");
+  return path.join(dir, fileName, below);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+interface WriterRun {
+  printed: Array<{ seq: number; durable: boolean }>;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** Runs test/support/buffer-writer.ts; optionally SIGKILLs it after it printed `killAfterLines` seqs. */
+function runWriter(
+  file: string,
+  fsync: "always" | "none",
+  count: number,
+  options: { killAfterLines?: number; fileSizeLimitKiB?: number },
+): Promise<WriterRun> {
+  const node = [process.execPath, "--import", "tsx", WRITER_SCRIPT, file, fsync, String(count)];
+  const child =
+    options.fileSizeLimitKiB === undefined
+      ? spawn(node[0] ?? "node", node.slice(1), { cwd: REPO_ROOT })
+      : spawn("bash", ["-c", `ulimit -f ${options.fileSizeLimitKiB} && exec "$@"`, "bash", ...node], {
+          cwd: REPO_ROOT,
+        });
+  let stdout = "";
+  let stderr = "";
+  let lines = 0;
+  child.stdout.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    stdout += text;
+    lines += text.split("\n").length - 1;
+    if (options.killAfterLines !== undefined && lines >= options.killAfterLines) child.kill("SIGKILL");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (exitCode, signal) => {
+      // Only complete lines count: a half-printed one was never fully reported.
+      const complete = stdout.slice(0, stdout.lastIndexOf("\n") + 1);
+      const printed = complete
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => {
+          const [seq, state] = line.split(" ");
+          return { seq: Number(seq), durable: state === "durable" };
+        });
+      if (exitCode !== 0 && signal === null)
+        reject(new Error(`buffer-writer failed (${exitCode}): ${stderr}`));
+      else resolve({ printed, exitCode, signal, stderr });
+    });
+  });
+}

@@ -1,0 +1,36 @@
+// Child process for the fallback buffer's crash tests: appends messages to a durable buffer and prints
+// "<seq> <durable|memory>" once each append() has returned, so the parent knows what was promised
+// before it kills or starves this process. Usage: buffer-writer.ts <journal> <always|none> <count>
+import { createFallbackBuffer, type FsyncPolicy } from "../../src/publisher/fallback-buffer.js";
+
+export const WRITER_CHANNEL = "signals.generated";
+
+/** The payload the writer buffers for its i-th message (1-based, equal to the seq on a fresh journal). */
+export function writerPayload(i: number): string {
+  return JSON.stringify({
+    event_id: `evt-${i}`,
+    strategy_id: "momentum-1",
+    num_signals: i,
+    note: "x".repeat(100),
+  });
+}
+
+async function main(): Promise<void> {
+  const [journalPath, fsync, count] = process.argv.slice(2);
+  if (journalPath === undefined || (fsync !== "always" && fsync !== "none") || count === undefined) {
+    throw new Error("usage: buffer-writer.ts <journal> <always|none> <count>");
+  }
+  const buffer = createFallbackBuffer({
+    capacity: 1_000_000,
+    path: journalPath,
+    fsync: fsync as FsyncPolicy,
+  });
+  // stdout is a pipe: on Linux each write is synchronous, so a printed seq left this process before the next append.
+  for (let i = 1; i <= Number(count); i++) {
+    const entry = buffer.append(WRITER_CHANNEL, writerPayload(i));
+    process.stdout.write(`${entry.seq} ${buffer.durability.durable ? "durable" : "memory"}\n`);
+  }
+  await buffer.close();
+}
+
+if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) await main();
