@@ -3,4 +3,6 @@ import type { GeneratedFile } from "./banner.js";
 import { emitDocs } from "./emit-docs.js";
 import type { ContractModel } from "./load-spec.js";
 
-export const productionSteps: ((model: ContractModel) => Promise<GeneratedFile[]> | GeneratedFile[])[] = [emitDocs];
+export const productionSteps: ((model: ContractModel) => Promise<GeneratedFile[]> | GeneratedFile[])[] = [
+  emitDocs,
+];
