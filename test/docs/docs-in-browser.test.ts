@@ -131,7 +131,7 @@ describe("the HTML docs in Chromium", () => {
   it("saves screenshots of the page and of a payload", async () => {
     requireOpenPage();
     mkdirSync(resultsDir, { recursive: true });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot({ path: join(resultsDir, "docs.png") });
     const field = messageSection("PositionEvent").getByText("qty_change", { exact: true }).first();
     await field.scrollIntoViewIfNeeded();
