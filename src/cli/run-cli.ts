@@ -1,11 +1,15 @@
 // Dispatches `trading-events <command>`; turns usage errors into exit code 2 with a hint.
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.js";
+import { publishCommand } from "./publish-command.js";
+import { tailCommand } from "./tail-command.js";
 import { validateCommand } from "./validate-command.js";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: "check one raw message against a channel's contract" },
+  tail: { run: tailCommand, summary: "print the valid events of addresses and patterns as they arrive" },
+  publish: { run: publishCommand, summary: "check one message strictly, then publish it on an address" },
 };
 
 export function registerCommand(name: string, summary: string, run: Command): void {

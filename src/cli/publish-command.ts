@@ -1,0 +1,159 @@
+// `trading-events publish <address> [file|-] | --example`: checks one message with the producer's
+// (strict) rules, then PUBLISHes it on a short-lived connection that fails fast when Redis is away.
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { type ChannelName, channelNames, channels } from "../../generated/index.js";
+import { isChannelName, type ResolvedAddress, resolveAddress } from "../contract/addresses.js";
+import { formatReasons } from "../contract/reasons.js";
+import { type CheckResult, checkPayload, checkRawMessage } from "../contract/validate.js";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from "./io.js";
+
+/** Redis could not be reached (or refused the command): distinct from an invalid message (1). */
+export const EXIT_REDIS_UNAVAILABLE = 3;
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export const publishHelp = `Usage: trading-events publish <address> [file|-] [--redis <url>]
+       trading-events publish <address> --example [--redis <url>]
+
+Checks one message against the contract with the producer's rules (strict: unknown fields are
+errors, the address's parameters must equal the payload's), then publishes it, compacted, on the
+address. Prints the number of subscribers that received it.
+
+  <address>        a concrete address: signals.generated, orders.executed, positions.updated,
+                   price.updated.<symbol> (e.g. price.updated.AAPL)
+  [file|-]         the message, from a file or from stdin ("-" or no file)
+  --example        publish the channel's first example from the contract instead (on a price
+                   address, with the address's symbol)
+  --redis <url>    default: $REDIS_URL, else ${DEFAULT_REDIS_URL}
+
+Exit codes: 0 published; 1 invalid message (reasons on stderr); 2 usage error;
+${EXIT_REDIS_UNAVAILABLE} Redis unreachable or the publish failed.
+
+Channels: ${channelNames.join(", ")}`;
+
+export async function publishCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      example: { type: "boolean", default: false },
+      redis: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(publishHelp);
+    return EXIT_OK;
+  }
+  const [address, file, ...rest] = positionals;
+  if (!address) throw new UsageError("publish needs an address");
+  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(" ")}`);
+  if (values.example && file !== undefined) throw new UsageError("give either a file or --example, not both");
+  const resolved = resolveAddress(address);
+  if (!resolved) {
+    if (isChannelName(address)) {
+      throw new UsageError(
+        `${address} is a channel, not an address: name one, such as ${exampleAddress(address)}`,
+      );
+    }
+    throw new UsageError(`unknown address ${JSON.stringify(address)}; channels: ${channelNames.join(", ")}`);
+  }
+
+  let checked: CheckResult<unknown>;
+  if (values.example) {
+    checked = checkPayload(resolved.channel, exampleFor(resolved), "strict", resolved.parameters);
+  } else {
+    let raw: Buffer;
+    try {
+      raw = file === undefined || file === "-" ? await io.readStdin() : await readFile(file);
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    checked = checkRawMessage(resolved.channel, raw, "strict", { parameters: resolved.parameters });
+  }
+  if (!checked.ok) {
+    io.stderr(`invalid message for ${address}:`);
+    for (const line of formatReasons(checked.reasons)) io.stderr(`  ${line}`);
+    return EXIT_FAILURE;
+  }
+
+  const url = redisUrl(values.redis, io.env);
+  const { redis, firstError } = connectOnce(url);
+  try {
+    try {
+      await redis.connect();
+    } catch (error) {
+      // connect() only says "Connection is closed"; the error event says why (ECONNREFUSED...).
+      io.stderr(`cannot reach Redis at ${redactUrl(url)}: ${(firstError() ?? (error as Error)).message}`);
+      return EXIT_REDIS_UNAVAILABLE;
+    }
+    try {
+      const receivers = await redis.publish(address, JSON.stringify(checked.value));
+      io.stdout(String(receivers));
+      return EXIT_OK;
+    } catch (error) {
+      io.stderr(`PUBLISH to ${address} failed: ${(error as Error).message}`);
+      return EXIT_REDIS_UNAVAILABLE;
+    }
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** The --redis option, else $REDIS_URL, else the local default. */
+export function redisUrl(option: string | undefined, env: Record<string, string | undefined>): string {
+  const url = option ?? (env.REDIS_URL || undefined) ?? DEFAULT_REDIS_URL;
+  if (!/^rediss?:\/\//.test(url))
+    throw new UsageError(`--redis must be a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
+  return url;
+}
+
+/** The URL as safe to print: a password is masked. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+// One attempt, no queueing, no retries: a CLI must say "unreachable" instead of hanging.
+function connectOnce(url: string): { redis: Redis; firstError: () => Error | undefined } {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  });
+  let first: Error | undefined;
+  redis.on("error", (error: Error) => {
+    first ??= error;
+  });
+  return { redis, firstError: () => first };
+}
+
+/** The channel's first example, with the address's parameters written into the payload. */
+function exampleFor(resolved: ResolvedAddress): unknown {
+  const definition = channels[resolved.channel];
+  const payload: Record<string, unknown> = { ...(definition.examples[0]?.payload ?? {}) };
+  for (const parameter of definition.parameters) {
+    payload[parameter.payloadPointer.slice(1)] = (resolved.parameters as Record<string, string>)[
+      parameter.name
+    ];
+  }
+  return payload;
+}
+
+function exampleAddress(channel: ChannelName): string {
+  const definition = channels[channel];
+  const payload = definition.examples[0]?.payload as Record<string, unknown> | undefined;
+  return definition.address.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+    const pointer = definition.parameters.find((p) => p.name === name)?.payloadPointer ?? "";
+    return String(payload?.[pointer.slice(1)] ?? whole);
+  });
+}
