@@ -28,7 +28,7 @@ export interface PatternTopic<C extends ChannelName = ChannelName> {
  * Channels without parameters accept no selection.
  */
 export type ParameterSelection<C extends ChannelName> = string extends keyof ChannelParameters[C]
-  ? Record<never, never>
+  ? Readonly<Record<string, never>>
   : { readonly [K in keyof ChannelParameters[C] & string as `${K}s`]?: readonly string[] };
 
 /** The Redis pattern that matches every address of a channel: each `{parameter}` becomes `*`. */
