@@ -1,0 +1,29 @@
+// The publisher's public API: a typed publish with retries and an ordered, optionally durable fallback buffer.
+
+export {
+  ConnectionNotReadyError,
+  PublishError,
+  PublisherClosedError,
+  PublishTimeoutError,
+  TooFewSubscribersError,
+} from "./errors.js";
+export type { DurabilityState, FsyncPolicy, OverflowPolicy, RecoveryReport } from "./fallback-buffer.js";
+export type { DateTimeField, PublishOptions, PublishPayload } from "./prepare-message.js";
+export {
+  type ChannelPublishOptions,
+  createPublisher,
+  type Publisher,
+  type PublisherBufferOptions,
+  type PublisherOptions,
+  type PublisherStats,
+  type PublishResult,
+  type ReplayOptions,
+} from "./publisher.js";
+export type {
+  BufferReason,
+  PublisherEventName,
+  PublisherEvents,
+  PublisherListener,
+  PublisherLogger,
+} from "./publisher-events.js";
+export { DEFAULT_RETRY, isTransientRedisError, type RetryOptions } from "./retry.js";

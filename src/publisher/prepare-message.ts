@@ -1,0 +1,125 @@
+// Turns a caller's payload into the exact bytes to publish: dates written as RFC 3339, an event id
+// filled in, the producer's (strict) contract checked, and the concrete Redis channel resolved.
+import { randomUUID } from "node:crypto";
+import {
+  type ChannelName,
+  type ChannelParameters,
+  type ChannelPayloads,
+  channels,
+} from "../../generated/index.js";
+import type { ValidationReason } from "../contract/reasons.js";
+import { checkPayload } from "../contract/validate.js";
+import { ContractValidationError } from "../errors.js";
+
+/**
+ * The payload fields that are RFC 3339 date-times. The catalogue does not list formats yet, so this
+ * names the one such field of the contract; every payload has it.
+ */
+export type DateTimeField = "timestamp";
+
+/** A channel's payload as a producer may write it: date-time fields also take a `Date`. */
+export type PublishPayload<C extends ChannelName> = {
+  [K in keyof ChannelPayloads[C]]: K extends DateTimeField
+    ? ChannelPayloads[C][K] | Date
+    : ChannelPayloads[C][K];
+};
+
+/** The parameters of the channel's address (`{ symbol }` for prices); each must agree with the payload. */
+export type PublishOptions<C extends ChannelName> = Partial<ChannelParameters[C]>;
+
+/** A message ready to send: checked, serialised once, and kept byte for byte for retries and the buffer. */
+export interface PreparedMessage {
+  readonly channel: ChannelName;
+  /** The concrete Redis channel, e.g. `price.updated.AAPL`. */
+  readonly address: string;
+  readonly eventId: string;
+  readonly body: string;
+}
+
+const DATE_TIME_FIELDS: readonly string[] = ["timestamp"] satisfies DateTimeField[];
+
+export function prepareMessage<C extends ChannelName>(
+  channel: C,
+  payload: PublishPayload<C>,
+  options: PublishOptions<C> = {},
+): PreparedMessage {
+  const definition = channels[channel];
+  if (definition === undefined) {
+    throw new ContractValidationError(String(channel), [
+      { pointer: "", message: "names no channel of the contract" },
+    ]);
+  }
+  const reasons: ValidationReason[] = [];
+  const invalidDates = new Set<string>();
+  const wire = toWire(payload, reasons, invalidDates);
+  // Filled in before validation so that the id every retry, replay and consumer sees is a checked one.
+  if (wire.event_id === undefined) wire.event_id = randomUUID();
+
+  const checked = checkPayload(channel, wire, "strict");
+  // An invalid Date is already reported; the placeholder written in its place is not a second reason.
+  if (!checked.ok) reasons.push(...checked.reasons.filter((r) => !invalidDates.has(r.pointer)));
+
+  const parameters: Record<string, string> = {};
+  for (const { name, payloadPointer } of definition.parameters) {
+    const fromPayload = wire[payloadPointer.slice(1)];
+    const explicit = (options as Record<string, unknown>)[name];
+    if (explicit !== undefined && explicit !== fromPayload) {
+      reasons.push({
+        pointer: payloadPointer,
+        message: `must equal the ${name} parameter ${JSON.stringify(explicit)}, not ${JSON.stringify(fromPayload)}`,
+      });
+    }
+    if (typeof fromPayload === "string") parameters[name] = fromPayload;
+  }
+  let address: string | undefined;
+  if (Object.keys(parameters).length === definition.parameters.length) {
+    address = (definition.buildAddress as (p: Record<string, string>) => string | undefined)(parameters);
+  }
+  if (address === undefined && checked.ok) {
+    // The schema's patterns should already refuse this; the address check is the last line against a
+    // channel name that could act as a glob (`*`, `?`, `[`) or break the name.
+    reasons.push({
+      pointer: definition.parameters[0]?.payloadPointer ?? "",
+      message: "cannot form a channel name",
+    });
+  }
+  if (reasons.length > 0 || address === undefined) {
+    const where = address ?? (definition.address as string);
+    throw new ContractValidationError(where, dedupeReasons(reasons));
+  }
+  return { channel, address, eventId: wire.event_id as string, body: JSON.stringify(wire) };
+}
+
+function toWire(
+  payload: unknown,
+  reasons: ValidationReason[],
+  invalidDates: Set<string>,
+): Record<string, unknown> {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+    reasons.push({ pointer: "", message: "must be an object" });
+    return {};
+  }
+  const wire: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+  for (const field of DATE_TIME_FIELDS) {
+    const value = wire[field];
+    if (!(value instanceof Date)) continue;
+    if (Number.isNaN(value.getTime())) {
+      reasons.push({ pointer: `/${field}`, message: "is an invalid Date" });
+      invalidDates.add(`/${field}`);
+      wire[field] = "invalid Date";
+    } else {
+      wire[field] = value.toISOString();
+    }
+  }
+  return wire;
+}
+
+function dedupeReasons(reasons: readonly ValidationReason[]): ValidationReason[] {
+  const seen = new Set<string>();
+  return reasons.filter((r) => {
+    const key = `${r.pointer}\u0000${r.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
