@@ -1,0 +1,323 @@
+// `npm run demo`: the package's main job end to end on a real Redis. Typed publishing of every
+// channel's spec example, validated receiving, an invalid message refused at publish and another
+// rejected at receive, then a Redis outage: signals go to the fallback buffer and are replayed in order.
+import net from "node:net";
+import { Redis } from "ioredis";
+import {
+  type ChannelName,
+  type ChannelPayloads,
+  channelNames,
+  channels,
+  contractVersion,
+} from "../generated/index.js";
+import { formatReasons } from "../src/contract/reasons.js";
+import { ContractValidationError } from "../src/errors.js";
+import { createPublisher } from "../src/publisher/index.js";
+import { createSubscriber, type InvalidMessage } from "../src/subscriber/index.js";
+import { type RedisServerHandle, startRedisServer } from "../test/support/redis-server.js";
+
+/** Nothing in the demo waits longer than this for Redis or a message: past it, the demo failed. */
+const WAIT_MS = 30_000;
+const OUTAGE_SIGNALS = 3;
+
+const say = (line = "") => console.log(line);
+const indent = (lines: string[]) => lines.map((l) => `      ${l}`);
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** A Redis the demo may take down and bring back: its own server, or a proxy to REDIS_URL. */
+interface DemoRedis {
+  /** Where the subscriber and the checks connect. */
+  readonly url: string;
+  /** Where the publisher connects: through the outage. */
+  readonly publisherUrl: string;
+  readonly description: string;
+  readonly outageDescription: string;
+  readonly recoveryDescription: string;
+  beginOutage(): Promise<void>;
+  endOutage(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function ownRedis(): Promise<DemoRedis> {
+  let server: RedisServerHandle;
+  try {
+    server = await startRedisServer();
+  } catch (error) {
+    throw new Error(
+      "could not start redis-server from PATH (install it, e.g. `apt-get install redis-server`, " +
+        `or set REDIS_URL to a Redis to use): ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  return {
+    url: server.url,
+    publisherUrl: server.url,
+    description: `started a throwaway redis-server on ${server.url} (pid ${server.pid}); it is stopped at the end`,
+    outageDescription: "stopping the demo's redis-server",
+    recoveryDescription: "Restarting redis-server on the same port.",
+    beginOutage: () => server.stop(),
+    endOutage: () => server.restart(),
+    close: () => server.stop(),
+  };
+}
+
+/**
+ * REDIS_URL is someone else's server: the demo never stops it. The outage is real for the
+ * publisher all the same: it connects through a local TCP proxy that the demo cuts and restores.
+ */
+async function proxiedRedis(redisUrl: string): Promise<DemoRedis> {
+  const target = new URL(redisUrl);
+  const targetPort = Number(target.port || 6379);
+  const sockets = new Set<net.Socket>();
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(targetPort, target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      proxy.once("error", reject);
+      proxy.listen(port, "127.0.0.1", () => {
+        proxy.off("error", reject);
+        resolve();
+      });
+    });
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      proxy.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+  await listen(0);
+  const port = (proxy.address() as net.AddressInfo).port;
+  const publisherUrl = new URL(redisUrl);
+  publisherUrl.hostname = "127.0.0.1";
+  publisherUrl.port = String(port);
+  const shown = new URL(redisUrl);
+  shown.password = shown.password ? "***" : "";
+  return {
+    url: redisUrl,
+    publisherUrl: publisherUrl.href,
+    description: `using REDIS_URL (${shown.href}); the publisher connects through a local proxy on port ${port}`,
+    outageDescription:
+      "REDIS_URL is not the demo's server, so it is not stopped: the publisher's proxy to it is cut instead",
+    recoveryDescription: "Restoring the publisher's proxy to REDIS_URL.",
+    beginOutage: stopListening,
+    endOutage: () => listen(port),
+    close: async () => {
+      if (proxy.listening) await stopListening();
+    },
+  };
+}
+
+/** Events as the subscriber hands them over, awaited one at a time and in order. */
+function createInbox<T>() {
+  const items: T[] = [];
+  const waiters: ((item: T) => void)[] = [];
+  return {
+    push(item: T) {
+      const waiter = waiters.shift();
+      if (waiter) waiter(item);
+      else items.push(item);
+    },
+    next(what: string): Promise<T> {
+      const item = items.shift();
+      if (item !== undefined) return Promise.resolve(item);
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`waited ${WAIT_MS} ms for ${what}`)), WAIT_MS);
+        waiters.push((received) => {
+          clearTimeout(timer);
+          resolve(received);
+        });
+      });
+    },
+  };
+}
+
+interface Received {
+  channel: ChannelName;
+  address: string;
+  event: ChannelPayloads[ChannelName];
+}
+
+/** One line on what an event says, as a consumer would read it. */
+function summary({ channel, event }: Received): string {
+  const e = event as unknown as Record<string, unknown>;
+  switch (channel) {
+    case "signals.generated":
+      return `strategy ${e.strategy_id}: ${count(e.num_signals as number, "signal")} for ${(e.symbols as string[]).join(", ")}`;
+    case "orders.executed":
+      return `run ${e.run_id}: ${e.num_accepted}/${e.num_orders} orders accepted`;
+    case "positions.updated":
+      return `${e.symbol} ${e.action} ${e.qty_change} @ ${e.price}, now ${e.new_qty}`;
+    case "price.updated.{symbol}":
+      return `${e.symbol} mid price ${e.price}`;
+  }
+}
+
+async function main(): Promise<void> {
+  const redisUrl = process.env.REDIS_URL;
+  const redis = redisUrl ? await proxiedRedis(redisUrl) : await ownRedis();
+  const cleanup: (() => Promise<unknown>)[] = [() => redis.close()];
+  try {
+    await runDemo(redis, cleanup);
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  }
+}
+
+async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): Promise<void> {
+  say(`@trading-platform/events demo — contract ${contractVersion}`);
+  say(`Redis: ${redis.description}.`);
+  say();
+
+  const inbox = createInbox<Received>();
+  const invalid = createInbox<InvalidMessage>();
+  let connectionLostShown = false;
+  const subscriber = createSubscriber({
+    connection: redis.url,
+    onInvalid: (message) => invalid.push(message),
+    onGap: (gap) => say(`      subscriber: reconnected and resubscribed to ${gap.topics.join(", ")}`),
+    onError: (error) => {
+      // Connection errors repeat while Redis is down; one line says it.
+      if (!connectionLostShown) say(`      subscriber: ${error.message} (reconnecting)`);
+      connectionLostShown = true;
+    },
+  });
+  cleanup.push(() => subscriber.close());
+  for (const channel of channelNames) {
+    await subscriber.handle(channel, (event, context) => {
+      inbox.push({ channel, address: context.address, event: event as ChannelPayloads[ChannelName] });
+    });
+  }
+  await subscriber.subscribed();
+  say("1. A subscriber listens on every channel (price.updated.* by pattern); every message is checked");
+  say("   against the contract before a handler sees it.");
+  say();
+
+  const publisher = createPublisher({
+    connection: redis.publisherUrl,
+    // A replayed signal right after Redis is back must not go out before the subscriber has resubscribed.
+    channels: { "signals.generated": { buffer: true, minSubscribers: 1 } },
+    retry: { maxAttempts: 3, initialDelayMs: 50, maxElapsedMs: 500 },
+    replay: { initialDelayMs: 100, maxDelayMs: 500 },
+  });
+  cleanup.push(() => publisher.close());
+
+  say("2. Each channel's first example from asyncapi.yaml, published and received:");
+  for (const channel of channelNames) {
+    const example = channels[channel].examples[0];
+    if (!example) throw new Error(`no example for ${channel}`);
+    const result = await publisher.publish(channel, example.payload as never);
+    if (result.status !== "published") throw new Error(`${channel}: ${result.status}, expected published`);
+    say(
+      `   → published ${result.channel} (${count(result.subscribers, "subscriber")}, event_id ${result.eventId})`,
+    );
+    const received = await inbox.next(`the ${channel} example`);
+    say(`   ← received  ${received.address}: ${summary(received)}`);
+  }
+  say();
+
+  say("3. An invalid event is refused at publish; nothing reaches Redis:");
+  const position = channels["positions.updated"].examples[0]?.payload;
+  const wrongPosition = { ...position, action: "short", qty_change: 1.5 };
+  say(`   publish positions.updated ${JSON.stringify({ action: "short", qty_change: 1.5 })}`);
+  try {
+    await publisher.publish("positions.updated", wrongPosition as never);
+    throw new Error("the invalid position was published");
+  } catch (error) {
+    if (!(error instanceof ContractValidationError)) throw error;
+    say(`   ✗ refused (${error.name}), every reason listed:`);
+    say(indent(formatReasons(error.reasons)).join("\n"));
+  }
+  say();
+
+  say("4. A malformed message sent around the publisher (raw PUBLISH) is rejected at receive:");
+  const raw = new Redis(redis.url, { lazyConnect: true });
+  await raw.connect();
+  const malformed = JSON.stringify({
+    event_type: "orders.executed",
+    timestamp: "2025-01-18 09:00:00",
+    run_id: "run-42",
+    strategy_id: "alpha_baseline",
+    num_orders: -1,
+  });
+  await raw.publish("orders.executed", malformed);
+  await raw.quit();
+  say(`   raw PUBLISH orders.executed ${malformed}`);
+  const rejected = await invalid.next("the malformed orders.executed message");
+  say(`   ✗ rejected by the subscriber on ${rejected.address}; no handler saw it:`);
+  say(indent(formatReasons(rejected.reasons)).join("\n"));
+  say();
+
+  say(`5. Redis goes away: ${redis.outageDescription}.`);
+  const replayed: string[] = [];
+  publisher.on("replayed", (event) => {
+    replayed.push(event.eventId ?? "?");
+    say(`   ↻ replayed ${event.channel} event_id ${event.eventId} (${event.bufferSize} left in the buffer)`);
+  });
+  await redis.beginOutage();
+  const signalExample = channels["signals.generated"].examples[0]?.payload;
+  if (!signalExample) throw new Error("no signals.generated example");
+  const sentDuringOutage: string[] = [];
+  for (let n = 1; n <= OUTAGE_SIGNALS; n++) {
+    const signal = { ...signalExample, strategy_id: `outage_run_${n}`, num_signals: n };
+    const result = await publisher.publish("signals.generated", signal);
+    if (result.status !== "buffered")
+      throw new Error(`signal ${n} was ${result.status} while Redis was down`);
+    sentDuringOutage.push(result.eventId);
+    say(
+      `   → signal ${n} (strategy outage_run_${n}) buffered: ${result.reason}, ` +
+        `${result.bufferSize} in the buffer, event_id ${result.eventId}`,
+    );
+  }
+  say(`   ${redis.recoveryDescription}`);
+  await redis.endOutage();
+  const afterOutage: Received[] = [];
+  for (let n = 1; n <= OUTAGE_SIGNALS; n++) afterOutage.push(await inbox.next(`replayed signal ${n}`));
+  // A subscriber can hear a message before the publisher has read PUBLISH's reply.
+  await new Promise<void>((resolve, reject) => {
+    if (publisher.stats().bufferSize === 0) return resolve();
+    const timer = setTimeout(() => reject(new Error(`the buffer did not drain in ${WAIT_MS} ms`)), WAIT_MS);
+    const off = publisher.on("bufferSize", ({ size }) => {
+      if (size !== 0) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+  for (const received of afterOutage) say(`   ← received  ${received.address}: ${summary(received)}`);
+  const receivedIds = afterOutage.map((r) => (r.event as { event_id?: string }).event_id);
+  const inOrder = JSON.stringify(receivedIds) === JSON.stringify(sentDuringOutage);
+  if (!inOrder)
+    throw new Error(
+      `replayed out of order: sent ${sentDuringOutage.join(", ")}, got ${receivedIds.join(", ")}`,
+    );
+  say(
+    `   All ${OUTAGE_SIGNALS} buffered signals were replayed and received in the order they were published.`,
+  );
+  say();
+
+  const p = publisher.stats();
+  const s = subscriber.stats();
+  say(
+    `Publisher: ${p.published} published, ${p.buffered} buffered, ${p.replayed} replayed, ${p.bufferSize} left. ` +
+      `Subscriber: ${s.delivered} delivered, ${s.invalid} invalid, ${count(s.reconnects, "reconnect")}.`,
+  );
+}
+
+main().then(
+  () => {
+    say("Demo finished.");
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
