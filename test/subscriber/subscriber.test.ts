@@ -371,6 +371,22 @@ describe("stream", () => {
   });
 });
 
+describe("connection", () => {
+  it("given an existing client, opens its own connection and leaves the client alone", async () => {
+    const { subscriber: s } = subscriber({ connection: publisher });
+    const seen: number[] = [];
+    await s.handle("signals.generated", (event) => {
+      seen.push(event.num_signals);
+    });
+    // The client is not in subscriber mode: it can still publish, and survives close().
+    await publisher.publish("signals.generated", signal(5));
+    await waitFor(() => seen.length === 1, "the message");
+    await s.close();
+    expect(publisher.status).toBe("ready");
+    expect(await publisher.ping()).toBe("PONG");
+  });
+});
+
 describe("close", () => {
   it("is idempotent, and nothing can subscribe afterwards", async () => {
     const { subscriber: s } = subscriber();
