@@ -4,7 +4,7 @@
 // does not delay the schedule of the next ones.
 import { randomUUID } from "node:crypto";
 import { channels, type PriceUpdateEvent } from "../generated/index.js";
-import { createPublisher } from "../src/publisher/publisher.js";
+import { createPublisher } from "../src/publisher/index.js";
 import { createSubscriber } from "../src/subscriber/index.js";
 import { clientOptions, connectedClient, type RedisServerHandle } from "./support/redis.js";
 import type { Cell, SectionResult } from "./support/report.js";
