@@ -1,7 +1,15 @@
 // The package as a service gets it: `npm pack`, installed into a fresh project outside this
 // repository, imported, type-checked under NodeNext and run; publint and attw on the tarball.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -153,6 +161,8 @@ describe("the packed tarball", () => {
       expect(files).toContain(expected);
     }
     expect(files.filter((f) => /^package\/(src|test|scripts|bench|node_modules)\//.test(f))).toEqual([]);
+    // npm adds README.md by itself; it must not be lost from the package once the repository has one.
+    if (existsSync(join(root, "README.md"))) expect(files).toContain("package/README.md");
   });
 
   it("type-checks a consumer under NodeNext and runs it with node", async () => {
