@@ -4,6 +4,7 @@
 // Options, passed on: --only 1,5,6 runs some sections (results.json is then not written unless
 // --out <file> is given). --from-source runs the TypeScript with tsx instead, for quick iterations.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./support/paths.js";
 
@@ -15,6 +16,8 @@ let command: string[];
 if (fromSource) {
   command = ["--import", "tsx", path.join(repoRoot, "bench", "run-benchmarks.ts"), ...passed];
 } else {
+  // A fresh build: nothing compiled from a file that no longer exists can be picked up.
+  fs.rmSync(path.join(repoRoot, ".tmp", "bench-build"), { recursive: true, force: true });
   const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
   const build = spawnSync(process.execPath, [tsc, "-p", path.join(repoRoot, "bench", "tsconfig.json")], {
     cwd: repoRoot,
