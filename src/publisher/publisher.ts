@@ -224,6 +224,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   };
   client.on("ready", onReady);
   client.on("error", onError);
+  // A connection of ours created with lazyConnect would never connect: nothing is ever queued to trigger it.
+  if (owned && client.status === "wait") client.connect().catch(() => {});
 
   queueMicrotask(() => {
     const pending = startupEvents ?? [];
