@@ -192,9 +192,13 @@ export function createPublisher(options: PublisherOptions): Publisher {
   }
 
   const owned = !isRedisClient(options.connection);
-  const client: Redis = isRedisClient(options.connection)
-    ? options.connection
-    : createOwnedClient(options.connection);
+  let client: Redis;
+  try {
+    client = isRedisClient(options.connection) ? options.connection : createOwnedClient(options.connection);
+  } catch (error) {
+    void buffer.close(); // do not leak the journal's file descriptor
+    throw error;
+  }
 
   let closing = false;
   let closePromise: Promise<void> | undefined;
@@ -216,7 +220,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (buffer.size > 0) void replayBufferedMessages();
   };
   const onError = (error: unknown) => {
-    if (error instanceof Error && error.name === "ReplyError") {
+    // Only while (re)connecting: then a reply error is the handshake's (AUTH, HELLO) and will not go away.
+    if (client.status !== "ready" && error instanceof Error && error.name === "ReplyError") {
       connectionError = error;
       for (const wake of connectionWaiters) wake();
     }
