@@ -10,10 +10,14 @@ import {
   channels,
   contractVersion,
 } from "../generated/index.js";
-import { formatReasons } from "../src/contract/reasons.js";
-import { ContractValidationError } from "../src/errors.js";
-import { createPublisher } from "../src/publisher/index.js";
-import { createSubscriber, type InvalidMessage } from "../src/subscriber/index.js";
+// The package's public entry point, as a service imports it.
+import {
+  ContractValidationError,
+  createPublisher,
+  createSubscriber,
+  formatReasons,
+  type InvalidMessage,
+} from "../src/index.js";
 import { type RedisServerHandle, startRedisServer } from "../test/support/redis-server.js";
 
 /** Nothing in the demo waits longer than this for Redis or a message: past it, the demo failed. */

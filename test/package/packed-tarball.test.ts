@@ -58,7 +58,11 @@ import {
   checkPayload,
   contractVersion,
   ContractValidationError,
+  createPublisher,
+  createSubscriber,
   type PositionEvent,
+  type Publisher,
+  type Subscriber,
 } from "@trading-platform/events";
 import { assertValidEvent, exampleEvents, makeEvent } from "@trading-platform/events/testing";
 
@@ -80,7 +84,14 @@ try {
   if (error instanceof ContractValidationError) refused = error.reasons.map((r) => r.pointer);
 }
 
+// Typed factories, not called: connecting is the demo's and the fault tests' business.
+const factories: [(options: Parameters<typeof createPublisher>[0]) => Publisher, () => Subscriber] = [
+  createPublisher,
+  createSubscriber,
+];
+
 console.log(JSON.stringify({
+  factories: factories.map((f) => typeof f),
   channels: channelNames,
   contractVersion,
   packageVersion: pkg.version,
@@ -169,6 +180,7 @@ describe("the packed tarball", () => {
     await sh("node", [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], consumer);
     const { stdout } = await sh("node", ["out/consumer.js"], consumer);
     expect(JSON.parse(stdout)).toEqual({
+      factories: ["function", "function"],
       channels: ["orders.executed", "positions.updated", "price.updated.{symbol}", "signals.generated"],
       contractVersion: rootPackage.version,
       packageVersion: rootPackage.version,
