@@ -127,7 +127,7 @@ describe("a changed copy of the spec", () => {
   it("a tighter constraint is enforced by the regenerated validators", async () => {
     const changed = edit(
       specText,
-      "maxLength: 32\n          pattern: '^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$'\n          description: The ticker",
+      'maxLength: 32\n          pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"\n          description: The ticker',
       "maxLength: 4\n          pattern: '^[A-Z]{1,4}$'\n          description: The ticker",
     );
     const { generated } = await generateInto("tighter", changed);
