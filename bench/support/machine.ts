@@ -16,6 +16,8 @@ export interface MachineInfo {
   /** 1-minute load average when the run started: a hint of how noisy the machine was. */
   readonly loadAverageAtStart: number;
   readonly packages: Readonly<Record<string, string>>;
+  /** The commit measured, and whether the measured code (src/, generated/, bench/) differed from it. */
+  readonly git: { readonly commit: string; readonly uncommittedChanges: boolean };
 }
 
 const COMPARED_PACKAGES = ["ioredis", "ajv", "ajv-formats", "zod", "tinybench"] as const;
@@ -30,7 +32,18 @@ export function machineInfo(): MachineInfo {
     redisServer: redisServerVersion(),
     loadAverageAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
     packages: Object.fromEntries(COMPARED_PACKAGES.map((name) => [name, packageVersion(name)])),
+    git: gitState(),
   };
+}
+
+function gitState(): MachineInfo["git"] {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repoRoot, encoding: "utf8" }).trim();
+    const changes = git("status", "--porcelain", "--", "src", "generated", "bench", ":!bench/results.json");
+    return { commit: git("rev-parse", "--short", "HEAD"), uncommittedChanges: changes !== "" };
+  } catch {
+    return { commit: "unknown", uncommittedChanges: true };
+  }
 }
 
 function redisServerVersion(): string {
@@ -52,5 +65,6 @@ function packageVersion(name: string): string {
 }
 
 export function describeMachine(machine: MachineInfo): string {
-  return `${machine.cpuModel}, ${machine.cpus} CPUs, ${machine.totalMemoryGiB} GiB, ${machine.os}; Node ${machine.node}, redis-server ${machine.redisServer}; load average ${machine.loadAverageAtStart} at start`;
+  const commit = `${machine.git.commit}${machine.git.uncommittedChanges ? " with uncommitted changes" : ""}`;
+  return `${machine.cpuModel}, ${machine.cpus} CPUs, ${machine.totalMemoryGiB} GiB, ${machine.os}; Node ${machine.node}, redis-server ${machine.redisServer}; load average ${machine.loadAverageAtStart} at start; commit ${commit}`;
 }
