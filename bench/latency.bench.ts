@@ -78,6 +78,7 @@ async function measureRaw(
   const subscriber = await connectedClient(clientOptions(server, false));
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
+  const errors: unknown[] = [];
   subscriber.on("message", (_channel: string, message: string) => {
     const arrived = now();
     const event = JSON.parse(message) as { event_id: string };
@@ -85,17 +86,19 @@ async function measureRaw(
   });
   await subscriber.subscribe(ADDRESS);
   try {
-    return await offerLoad(
+    const summary = await offerLoad(
       rate,
       seconds,
       warmupSeconds,
       sentAt,
       latencies,
       (payload) => {
-        void publisher.publish(ADDRESS, JSON.stringify(payload));
+        publisher.publish(ADDRESS, JSON.stringify(payload)).catch((error: unknown) => errors.push(error));
       },
       base,
     );
+    if (errors.length > 0) throw new Error(`errors during the latency run: ${errors.map(String).join("; ")}`);
+    return summary;
   } finally {
     publisher.disconnect();
     subscriber.disconnect();
