@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   createPublisher,
@@ -141,6 +142,22 @@ describe("journal damage and unusable paths", () => {
     const pub = publisher(redis, { buffer: { path: journal } });
     expect(pub.stats().recovery).toMatchObject({ recoveredEntries: 20, damage: undefined });
     await waitFor(() => sub.received.length >= 20, "the replay");
+    expect(sub.received.map((m) => m.eventId)).toEqual(ids);
+  });
+
+  it("a caller's client that is already connected: the journal is replayed at start-up", async () => {
+    const redis = await redisServer();
+    await redis.stop();
+    const journal = path.join(tempDir(), "signals.journal");
+    const ids = await bufferWhileDown(redis, journal, 5);
+    await redis.restart();
+    const sub = await subscriber(redis);
+    const client = new Redis(redis.url);
+    cleanups.push(() => client.disconnect());
+    await client.ping();
+    const pub = createPublisher({ connection: client, buffer: { path: journal } });
+    cleanups.push(() => pub.close());
+    await waitFor(() => sub.received.length >= 5, "the replay");
     expect(sub.received.map((m) => m.eventId)).toEqual(ids);
   });
 
