@@ -33,6 +33,14 @@ export interface ChannelParameters {
   "signals.generated": Record<string, never>;
 }
 
+/** Each channel's RFC 3339 date-time fields, which producers may also give as a `Date`. */
+export interface ChannelDateTimeFields {
+  "orders.executed": "timestamp";
+  "positions.updated": "timestamp";
+  "price.updated.{symbol}": "timestamp";
+  "signals.generated": "timestamp";
+}
+
 /** An example payload from the spec. */
 export interface ContractExample<T> {
   name: string;
@@ -57,6 +65,9 @@ export const channels = {
     description: "The Execution Gateway reports the outcome of submitting a run's orders.",
     messageName: "OrderEvent",
     parameters: [],
+    dateTimeFields: [
+      "timestamp"
+    ],
     operations: [
       {
         "id": "publishOrdersExecuted",
@@ -109,6 +120,9 @@ export const channels = {
     description: "The Execution Gateway reports a change to a position.",
     messageName: "PositionEvent",
     parameters: [],
+    dateTimeFields: [
+      "timestamp"
+    ],
     operations: [
       {
         "id": "publishPositionsUpdated",
@@ -172,6 +186,9 @@ export const channels = {
         "maxLength": 32
       }
     ],
+    dateTimeFields: [
+      "timestamp"
+    ],
     operations: [
       {
         "id": "publishPriceUpdated",
@@ -224,6 +241,9 @@ export const channels = {
     description: "The Signal Service announces that a run produced trading signals.",
     messageName: "SignalEvent",
     parameters: [],
+    dateTimeFields: [
+      "timestamp"
+    ],
     operations: [
       {
         "id": "publishSignalsGenerated",

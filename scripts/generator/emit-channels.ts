@@ -16,6 +16,14 @@ function addressType(channel: ContractChannel): string {
   return `\`${channel.address.replace(/[`\\]/g, "\\$&").replace(/\{[^}]*\}/g, "${string}")}\``;
 }
 
+/** Top-level payload fields with `format: date-time`: a producer may give them as a `Date`. */
+function dateTimeFields(channel: ContractChannel): string[] {
+  const properties = (channel.payloadSchema.properties ?? {}) as Record<string, { format?: unknown }>;
+  return Object.keys(properties)
+    .filter((name) => properties[name]?.format === "date-time")
+    .sort();
+}
+
 function parametersType(channel: ContractChannel): string {
   if (channel.parameters.length === 0) return "Record<string, never>";
   return `{ ${channel.parameters.map((p) => `${p.name}: string`).join("; ")} }`;
@@ -86,6 +94,7 @@ function channelEntry(channel: ContractChannel): string {
     `description: ${json(channel.description)},`,
     `messageName: ${json(channel.messageName)},`,
     `parameters: ${json(parameters)},`,
+    `dateTimeFields: ${json(dateTimeFields(channel))},`,
     `operations: ${json(channel.operations.map((o) => ({ id: o.id, action: o.action, title: o.title })))},`,
     `validateStrict: ${validatorName(channel.messageName, "strict")},`,
     `validateTolerant: ${validatorName(channel.messageName, "tolerant")},`,
@@ -103,6 +112,16 @@ export function emitChannels(model: ContractModel): GeneratedFile {
   const payloadLines = model.channels.map((c) => `  ${json(c.address)}: ${c.messageName};`).join("\n");
   const addressLines = model.channels.map((c) => `  ${json(c.address)}: ${addressType(c)};`).join("\n");
   const parameterLines = model.channels.map((c) => `  ${json(c.address)}: ${parametersType(c)};`).join("\n");
+  const dateTimeLines = model.channels
+    .map(
+      (c) =>
+        `  ${json(c.address)}: ${
+          dateTimeFields(c)
+            .map((f) => json(f))
+            .join(" | ") || "never"
+        };`,
+    )
+    .join("\n");
   const needsParameterCheck = model.channels.some((c) => c.parameters.length > 0);
 
   const contents = `${tsBanner(model)}
@@ -128,6 +147,11 @@ ${addressLines}
 /** The parameters in each channel's address. */
 export interface ChannelParameters {
 ${parameterLines}
+}
+
+/** Each channel's RFC 3339 date-time fields, which producers may also give as a \`Date\`. */
+export interface ChannelDateTimeFields {
+${dateTimeLines}
 }
 
 /** An example payload from the spec. */

@@ -2,6 +2,7 @@
 // filled in, the producer's (strict) contract checked, and the concrete Redis channel resolved.
 import { randomUUID } from "node:crypto";
 import {
+  type ChannelDateTimeFields,
   type ChannelName,
   type ChannelParameters,
   type ChannelPayloads,
@@ -11,15 +12,12 @@ import type { ValidationReason } from "../contract/reasons.js";
 import { checkPayload } from "../contract/validate.js";
 import { ContractValidationError } from "../errors.js";
 
-/**
- * The payload fields that are RFC 3339 date-times. The catalogue does not list formats yet, so this
- * names the one such field of the contract; every payload has it.
- */
-export type DateTimeField = "timestamp";
+/** The payload fields of a channel that are RFC 3339 date-times, as the generated catalogue lists them. */
+export type DateTimeField<C extends ChannelName = ChannelName> = ChannelDateTimeFields[C];
 
 /** A channel's payload as a producer may write it: date-time fields also take a `Date`. */
 export type PublishPayload<C extends ChannelName> = {
-  [K in keyof ChannelPayloads[C]]: K extends DateTimeField
+  [K in keyof ChannelPayloads[C]]: K extends DateTimeField<C>
     ? ChannelPayloads[C][K] | Date
     : ChannelPayloads[C][K];
 };
@@ -36,8 +34,6 @@ export interface PreparedMessage {
   readonly body: string;
 }
 
-const DATE_TIME_FIELDS: readonly string[] = ["timestamp"] satisfies DateTimeField[];
-
 export function prepareMessage<C extends ChannelName>(
   channel: C,
   payload: PublishPayload<C>,
@@ -51,7 +47,7 @@ export function prepareMessage<C extends ChannelName>(
   }
   const reasons: ValidationReason[] = [];
   const invalidDates = new Set<string>();
-  const wire = toWire(payload, reasons, invalidDates);
+  const wire = toWire(payload, definition.dateTimeFields, reasons, invalidDates);
   // Filled in before validation so that the id every retry, replay and consumer sees is a checked one.
   if (wire.event_id === undefined) wire.event_id = randomUUID();
 
@@ -92,6 +88,7 @@ export function prepareMessage<C extends ChannelName>(
 
 function toWire(
   payload: unknown,
+  dateTimeFields: readonly string[],
   reasons: ValidationReason[],
   invalidDates: Set<string>,
 ): Record<string, unknown> {
@@ -100,7 +97,7 @@ function toWire(
     return {};
   }
   const wire: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
-  for (const field of DATE_TIME_FIELDS) {
+  for (const field of dateTimeFields) {
     const value = wire[field];
     if (!(value instanceof Date)) continue;
     if (Number.isNaN(value.getTime())) {
