@@ -3,6 +3,7 @@
 
 export {
   type ChannelAddresses,
+  type ChannelDateTimeFields,
   type ChannelName,
   type ChannelParameters,
   type ChannelPayloads,
