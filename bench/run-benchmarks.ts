@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { benchBufferJournal } from "./buffer-journal.bench.js";
+import { benchFallbackBuffer } from "./fallback-buffer.bench.js";
 import { benchGenerate } from "./generate.bench.js";
 import { benchLatency } from "./latency.bench.js";
 import { benchPublishThroughput } from "./publish-throughput.bench.js";
@@ -24,7 +24,7 @@ const SECTIONS: Record<string, SectionRunner> = {
   "2": async ({ redis }) => benchPublishThroughput(await redis()),
   "3": async ({ redis }) => benchSubscribeThroughput(await redis()),
   "4": async ({ redis }) => benchLatency(await redis()),
-  "5": () => benchBufferJournal(),
+  "5": () => benchFallbackBuffer(),
   "6": () => benchGenerate(repoRoot),
 };
 
