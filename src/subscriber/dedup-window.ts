@@ -10,13 +10,20 @@ export interface DedupWindow {
 export function createDedupWindow(capacity: number): DedupWindow {
   if (!Number.isInteger(capacity) || capacity < 1)
     throw new RangeError(`dedup window must be a positive integer, not ${capacity}`);
-  // A Set iterates in insertion order: its first element is the oldest id.
+  // The ring holds the ids in arrival order, so the oldest is found in O(1). (Taking a Set's
+  // first element instead costs microseconds once the window is full: V8's iterator walks past
+  // the deleted entries at the front on every call.)
   const ids = new Set<string>();
+  const ring: (string | undefined)[] = new Array(capacity);
+  let oldest = 0;
   return {
     seen(eventId) {
       if (ids.has(eventId)) return true;
+      const evicted = ring[oldest];
+      if (evicted !== undefined) ids.delete(evicted);
+      ring[oldest] = eventId;
+      oldest = (oldest + 1) % capacity;
       ids.add(eventId);
-      if (ids.size > capacity) ids.delete(ids.values().next().value as string);
       return false;
     },
     get size() {

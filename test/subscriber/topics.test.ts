@@ -70,6 +70,16 @@ describe("dedup window", () => {
     ]);
     expect(window.size).toBe(2);
   });
+
+  it("remembers exactly the last `capacity` ids after many evictions", () => {
+    const window = createDedupWindow(1000);
+    for (let n = 0; n < 5000; n++) expect(window.seen(`id-${n}`)).toBe(false);
+    expect(window.size).toBe(1000);
+    expect(window.seen("id-3999")).toBe(false); // forgotten: the window is ids 4000..4999
+    expect(window.seen("id-4999")).toBe(true);
+    expect(window.seen("id-4001")).toBe(true);
+    expect(window.seen("id-4000")).toBe(false); // evicted by id-3999's re-entry
+  });
 });
 
 describe("event queue", () => {
