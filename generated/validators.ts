@@ -12,9 +12,26 @@ export interface ContractValidator<T> {
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { fullFormats } = require("ajv-formats/dist/formats");
+function rfc3339DateTime(value) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/.exec(value);
+  if (match === null) return false;
+  const year = +match[1];
+  const month = +match[2];
+  const day = +match[3];
+  const minute = +match[5];
+  const second = +match[6];
+  if (month < 1 || month > 12 || day < 1 || +match[4] > 23 || minute > 59 || second > 60) return false;
+  if (match[7] !== undefined && (+match[7] > 23 || +match[8] > 59)) return false;
+  // A leap second only ends a minute (RFC 3339 section 5.7).
+  if (second === 60 && minute !== 59 && match[7] === undefined) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= daysInMonth;
+}
+const contractFormats = { ...fullFormats, "date-time": { type: "string", validate: rfc3339DateTime } };
 const validateOrderEventStrictCode = validate10;
 const schema11 = {"type":"object","description":"A run's orders were submitted (Python `libs/redis_client/events.py` `OrderEvent`).","required":["event_type","timestamp","run_id","strategy_id","num_orders","num_accepted","num_rejected"],"properties":{"event_type":{"type":"string","const":"orders.executed","description":"The event's kind; always `orders.executed` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the orders were executed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"run_id":{"type":"string","format":"uuid","description":"The UUID of the execution run that submitted the orders."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy whose orders were submitted."},"num_orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders were submitted, from 0 up to 2^53−1."},"num_accepted":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker accepted, from 0 up to 2^53−1."},"num_rejected":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker rejected, from 0 up to 2^53−1."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:OrderEvent:strict"};
-const formats0 = fullFormats["date-time"];
+const formats0 = contractFormats["date-time"];
 const formats2 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const pattern0 = new RegExp("(Z|z|[+-][0-9]{2}:[0-9]{2})$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
@@ -1980,7 +1997,7 @@ return errors === 0;
 
 const validateSignalEventStrictCode = validate16;
 const schema17 = {"type":"object","description":"Signals were generated for a strategy (Python `libs/redis_client/events.py` `SignalEvent`).","required":["event_type","timestamp","strategy_id","symbols","num_signals","as_of_date"],"properties":{"event_type":{"type":"string","const":"signals.generated","description":"The event's kind; always `signals.generated` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the signals were generated, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that generated the signals."},"symbols":{"type":"array","minItems":1,"maxItems":10000,"description":"The tickers that signals were generated for; at least one.","items":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"A ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."}},"num_signals":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many signals were generated, from 0 up to 2^53−1."},"as_of_date":{"type":"string","format":"date","description":"The market date the signals are for, as an ISO 8601 calendar date (`YYYY-MM-DD`)."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:SignalEvent:strict"};
-const formats30 = fullFormats.date;
+const formats30 = contractFormats.date;
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:trading-platform:events:SignalEvent:strict" */;

@@ -5,6 +5,7 @@ import { _, Ajv } from "ajv";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsPlugin from "ajv-formats";
 import { type GeneratedFile, tsBanner } from "./banner.js";
+import { rfc3339DateTime, rfc3339DateTimeSource } from "./formats.js";
 import type { ContractModel, JsonSchema } from "./load-spec.js";
 
 // ajv and ajv-formats are CommonJS; under ESM their default export sits one level down.
@@ -33,9 +34,10 @@ export function createContractAjv(): Ajv {
   const ajv = new Ajv({
     allErrors: true, // a rejected message lists every reason, not the first one
     strict: true,
-    code: { source: true, esm: true, lines: true, optimize: true, formats: _`fullFormats` },
+    code: { source: true, esm: true, lines: true, optimize: true, formats: _`contractFormats` },
   });
   addFormats(ajv, { mode: "full" });
+  ajv.addFormat("date-time", { type: "string", validate: rfc3339DateTime });
   return ajv;
 }
 
@@ -89,6 +91,8 @@ function importRequires(code: string): string {
     'import { createRequire } from "node:module";',
     "const require = createRequire(import.meta.url);",
     'const { fullFormats } = require("ajv-formats/dist/formats");',
+    rfc3339DateTimeSource,
+    'const contractFormats = { ...fullFormats, "date-time": { type: "string", validate: rfc3339DateTime } };',
     code.replace(/^"use strict";\n?/, ""),
   ].join("\n");
 }

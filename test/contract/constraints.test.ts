@@ -58,6 +58,32 @@ function commonCases(channel: ChannelName, eventType: string): Case[] {
       set("timestamp", "2025-01-18T25:00:00Z"),
       "/timestamp",
     ],
+    [
+      `${channel}: timestamp second 60 mid-minute`,
+      channel,
+      set("timestamp", "2025-01-18T09:00:60Z"),
+      "/timestamp",
+    ],
+    [`${channel}: timestamp hour 24`, channel, set("timestamp", "2025-01-18T24:00:00Z"), "/timestamp"],
+    [
+      `${channel}: timestamp offset hour 24`,
+      channel,
+      set("timestamp", "2025-01-18T09:00:00+24:00"),
+      "/timestamp",
+    ],
+    [
+      `${channel}: timestamp Feb 29 of a common year`,
+      channel,
+      set("timestamp", "2023-02-29T09:00:00Z"),
+      "/timestamp",
+    ],
+    [`${channel}: timestamp month 00`, channel, set("timestamp", "2025-00-10T09:00:00Z"), "/timestamp"],
+    [
+      `${channel}: timestamp space separator`,
+      channel,
+      set("timestamp", "2025-01-18 09:00:00Z"),
+      "/timestamp",
+    ],
     [`${channel}: timestamp as epoch number`, channel, set("timestamp", 1737190800), "/timestamp"],
     [`${channel}: timestamp free text`, channel, set("timestamp", "yesterday"), "/timestamp"],
     [`${channel}: event_id not a UUID`, channel, set("event_id", "abc"), "/event_id"],
@@ -350,6 +376,10 @@ describe("wire forms that must be accepted", () => {
     "2025-01-18T09:30:00-05:00",
     "2025-01-18T09:30:00.5+05:30",
     "2016-12-31T23:59:60Z",
+    "2024-02-29T12:00:00Z",
+    "2000-02-29T12:00:00Z",
+    "2025-01-18t09:00:00z",
+    "2025-01-18T09:00:00.123456789-11:30",
   ])("timestamp %s is accepted", (timestamp) => {
     for (const channel of Object.keys(channels) as ChannelName[]) {
       expect(checkPayload(channel, { ...(base(channel) as object), timestamp }, "strict").ok).toBe(true);
