@@ -30,10 +30,9 @@ function rfc3339DateTime(value) {
 }
 const contractFormats = { ...fullFormats, "date-time": { type: "string", validate: rfc3339DateTime } };
 const validateOrderEventStrictCode = validate10;
-const schema11 = {"type":"object","description":"A run's orders were submitted (Python `libs/redis_client/events.py` `OrderEvent`).","required":["event_type","timestamp","run_id","strategy_id","num_orders","num_accepted","num_rejected"],"properties":{"event_type":{"type":"string","const":"orders.executed","description":"The event's kind; always `orders.executed` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the orders were executed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"run_id":{"type":"string","format":"uuid","description":"The UUID of the execution run that submitted the orders."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy whose orders were submitted."},"num_orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders were submitted, from 0 up to 2^53−1."},"num_accepted":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker accepted, from 0 up to 2^53−1."},"num_rejected":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker rejected, from 0 up to 2^53−1."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:OrderEvent:strict"};
+const schema11 = {"type":"object","description":"A run's orders were submitted (Python `libs/redis_client/events.py` `OrderEvent`).","required":["event_type","timestamp","run_id","strategy_id","num_orders","num_accepted","num_rejected"],"properties":{"event_type":{"type":"string","const":"orders.executed","description":"The event's kind; always `orders.executed` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the orders were executed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"run_id":{"type":"string","format":"uuid","description":"The UUID of the execution run that submitted the orders."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy whose orders were submitted."},"num_orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders were submitted, from 0 up to 2^53−1."},"num_accepted":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker accepted, from 0 up to 2^53−1."},"num_rejected":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker rejected, from 0 up to 2^53−1."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:OrderEvent:strict"};
 const formats0 = contractFormats["date-time"];
 const formats2 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const pattern0 = new RegExp("(Z|z|[+-][0-9]{2}:[0-9]{2})$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -149,357 +148,6 @@ errors++;
 if(data.timestamp !== undefined){
 let data1 = data.timestamp;
 if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!(formats0.validate(data1))){
-const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.run_id !== undefined){
-let data2 = data.run_id;
-if(typeof data2 === "string"){
-if(!(formats2.test(data2))){
-const err13 = {instancePath:instancePath+"/run_id",schemaPath:"#/properties/run_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/run_id",schemaPath:"#/properties/run_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.strategy_id !== undefined){
-let data3 = data.strategy_id;
-if(typeof data3 === "string"){
-if(func2(data3) > 256){
-const err15 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(func2(data3) < 1){
-const err16 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data.num_orders !== undefined){
-let data4 = data.num_orders;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err18 = {instancePath:instancePath+"/num_orders",schemaPath:"#/properties/num_orders/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 9007199254740991 || isNaN(data4)){
-const err19 = {instancePath:instancePath+"/num_orders",schemaPath:"#/properties/num_orders/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(data4 < 0 || isNaN(data4)){
-const err20 = {instancePath:instancePath+"/num_orders",schemaPath:"#/properties/num_orders/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-if(data.num_accepted !== undefined){
-let data5 = data.num_accepted;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err21 = {instancePath:instancePath+"/num_accepted",schemaPath:"#/properties/num_accepted/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 9007199254740991 || isNaN(data5)){
-const err22 = {instancePath:instancePath+"/num_accepted",schemaPath:"#/properties/num_accepted/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if(data5 < 0 || isNaN(data5)){
-const err23 = {instancePath:instancePath+"/num_accepted",schemaPath:"#/properties/num_accepted/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-if(data.num_rejected !== undefined){
-let data6 = data.num_rejected;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err24 = {instancePath:instancePath+"/num_rejected",schemaPath:"#/properties/num_rejected/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 9007199254740991 || isNaN(data6)){
-const err25 = {instancePath:instancePath+"/num_rejected",schemaPath:"#/properties/num_rejected/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-if(data6 < 0 || isNaN(data6)){
-const err26 = {instancePath:instancePath+"/num_rejected",schemaPath:"#/properties/num_rejected/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-}
-if(data.event_id !== undefined){
-let data7 = data.event_id;
-if(typeof data7 === "string"){
-if(!(formats2.test(data7))){
-const err27 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-validate10.errors = vErrors;
-return errors === 0;
-}
-
-const validateOrderEventTolerantCode = validate11;
-const schema12 = {"type":"object","description":"A run's orders were submitted (Python `libs/redis_client/events.py` `OrderEvent`).","required":["event_type","timestamp","run_id","strategy_id","num_orders","num_accepted","num_rejected"],"properties":{"event_type":{"type":"string","const":"orders.executed","description":"The event's kind; always `orders.executed` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the orders were executed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"run_id":{"type":"string","format":"uuid","description":"The UUID of the execution run that submitted the orders."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy whose orders were submitted."},"num_orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders were submitted, from 0 up to 2^53−1."},"num_accepted":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker accepted, from 0 up to 2^53−1."},"num_rejected":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker rejected, from 0 up to 2^53−1."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:OrderEvent:tolerant"};
-
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:trading-platform:events:OrderEvent:tolerant" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event_type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_type"},message:"must have required property '"+"event_type"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.run_id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "run_id"},message:"must have required property '"+"run_id"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.strategy_id === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy_id"},message:"must have required property '"+"strategy_id"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.num_orders === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_orders"},message:"must have required property '"+"num_orders"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.num_accepted === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_accepted"},message:"must have required property '"+"num_accepted"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.num_rejected === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_rejected"},message:"must have required property '"+"num_rejected"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.event_type !== undefined){
-let data0 = data.event_type;
-if(typeof data0 !== "string"){
-const err7 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if("orders.executed" !== data0){
-const err8 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "orders.executed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.timestamp !== undefined){
-let data1 = data.timestamp;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err9 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
 if(!(formats0.validate(data1))){
 const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
@@ -723,15 +371,346 @@ vErrors.push(err28);
 }
 errors++;
 }
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+const validateOrderEventTolerantCode = validate11;
+const schema12 = {"type":"object","description":"A run's orders were submitted (Python `libs/redis_client/events.py` `OrderEvent`).","required":["event_type","timestamp","run_id","strategy_id","num_orders","num_accepted","num_rejected"],"properties":{"event_type":{"type":"string","const":"orders.executed","description":"The event's kind; always `orders.executed` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the orders were executed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"run_id":{"type":"string","format":"uuid","description":"The UUID of the execution run that submitted the orders."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy whose orders were submitted."},"num_orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders were submitted, from 0 up to 2^53−1."},"num_accepted":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker accepted, from 0 up to 2^53−1."},"num_rejected":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker rejected, from 0 up to 2^53−1."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:OrderEvent:tolerant"};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:trading-platform:events:OrderEvent:tolerant" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.event_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_type"},message:"must have required property '"+"event_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.timestamp === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.run_id === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "run_id"},message:"must have required property '"+"run_id"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.strategy_id === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy_id"},message:"must have required property '"+"strategy_id"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.num_orders === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_orders"},message:"must have required property '"+"num_orders"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.num_accepted === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_accepted"},message:"must have required property '"+"num_accepted"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.num_rejected === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_rejected"},message:"must have required property '"+"num_rejected"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.event_type !== undefined){
+let data0 = data.event_type;
+if(typeof data0 !== "string"){
+const err7 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if("orders.executed" !== data0){
+const err8 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "orders.executed"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(typeof data1 === "string"){
+if(!(formats0.validate(data1))){
+const err9 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.run_id !== undefined){
+let data2 = data.run_id;
+if(typeof data2 === "string"){
+if(!(formats2.test(data2))){
+const err11 = {instancePath:instancePath+"/run_id",schemaPath:"#/properties/run_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/run_id",schemaPath:"#/properties/run_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.strategy_id !== undefined){
+let data3 = data.strategy_id;
+if(typeof data3 === "string"){
+if(func2(data3) > 256){
+const err13 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func2(data3) < 1){
+const err14 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.num_orders !== undefined){
+let data4 = data.num_orders;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err16 = {instancePath:instancePath+"/num_orders",schemaPath:"#/properties/num_orders/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+const err17 = {instancePath:instancePath+"/num_orders",schemaPath:"#/properties/num_orders/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/num_orders",schemaPath:"#/properties/num_orders/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+if(data.num_accepted !== undefined){
+let data5 = data.num_accepted;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err19 = {instancePath:instancePath+"/num_accepted",schemaPath:"#/properties/num_accepted/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+const err20 = {instancePath:instancePath+"/num_accepted",schemaPath:"#/properties/num_accepted/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/num_accepted",schemaPath:"#/properties/num_accepted/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data.num_rejected !== undefined){
+let data6 = data.num_rejected;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err22 = {instancePath:instancePath+"/num_rejected",schemaPath:"#/properties/num_rejected/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 9007199254740991 || isNaN(data6)){
+const err23 = {instancePath:instancePath+"/num_rejected",schemaPath:"#/properties/num_rejected/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err24 = {instancePath:instancePath+"/num_rejected",schemaPath:"#/properties/num_rejected/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.event_id !== undefined){
+let data7 = data.event_id;
+if(typeof data7 === "string"){
+if(!(formats2.test(data7))){
+const err25 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
 const validatePositionEventStrictCode = validate12;
-const schema13 = {"type":"object","description":"A position changed (Python `libs/redis_client/events.py` `PositionEvent`).","required":["event_type","timestamp","symbol","action","qty_change","new_qty","price","strategy_id"],"properties":{"event_type":{"type":"string","const":"positions.updated","description":"The event's kind; always `positions.updated` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the position changed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The position's ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."},"action":{"type":"string","description":"What changed the position.","enum":["buy","sell","fill","partial_fill"]},"qty_change":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed change in shares (negative when shares were sold), within ±(2^53−1)."},"new_qty":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed position in shares after the change (negative for a short position), within ±(2^53−1)."},"price":{"type":"string","maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The price of the change as a decimal string, in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `0.0001`, `1.5E+3`, `0E-8`)."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that owns the position."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:PositionEvent:strict"};
+const schema13 = {"type":"object","description":"A position changed (Python `libs/redis_client/events.py` `PositionEvent`).","required":["event_type","timestamp","symbol","action","qty_change","new_qty","price","strategy_id"],"properties":{"event_type":{"type":"string","const":"positions.updated","description":"The event's kind; always `positions.updated` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the position changed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The position's ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."},"action":{"type":"string","description":"What changed the position.","enum":["buy","sell","fill","partial_fill"]},"qty_change":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed change in shares (negative when shares were sold), within ±(2^53−1)."},"new_qty":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed position in shares after the change (negative for a short position), within ±(2^53−1)."},"price":{"type":"string","maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The price of the change as a decimal string, in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `0.0001`, `1.5E+3`, `0E-8`)."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that owns the position."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:PositionEvent:strict"};
 const func6 = Object.prototype.hasOwnProperty;
-const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", "u");
-const pattern4 = new RegExp("^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$", "u");
+const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", "u");
+const pattern1 = new RegExp("^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:trading-platform:events:PositionEvent:strict" */;
@@ -856,8 +835,8 @@ errors++;
 if(data.timestamp !== undefined){
 let data1 = data.timestamp;
 if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
+if(!(formats0.validate(data1))){
+const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -866,8 +845,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!(formats0.validate(data1))){
-const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -877,8 +857,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.symbol !== undefined){
+let data2 = data.symbol;
+if(typeof data2 === "string"){
+if(func2(data2) > 32){
+const err13 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -887,12 +870,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.symbol !== undefined){
-let data2 = data.symbol;
-if(typeof data2 === "string"){
-if(func2(data2) > 32){
-const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(func2(data2) < 1){
+const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -901,8 +880,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(func2(data2) < 1){
-const err15 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern0.test(data2)){
+const err15 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -911,8 +890,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern3.test(data2)){
-const err16 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+}
+else {
+const err16 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -922,8 +902,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.action !== undefined){
+let data3 = data.action;
+if(typeof data3 !== "string"){
+const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -932,11 +914,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.action !== undefined){
-let data3 = data.action;
-if(typeof data3 !== "string"){
-const err18 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data3 === "buy") || (data3 === "sell")) || (data3 === "fill")) || (data3 === "partial_fill"))){
+const err18 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema13.properties.action.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -945,8 +924,11 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!((((data3 === "buy") || (data3 === "sell")) || (data3 === "fill")) || (data3 === "partial_fill"))){
-const err19 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema13.properties.action.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.qty_change !== undefined){
+let data4 = data.qty_change;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err19 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -955,11 +937,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data.qty_change !== undefined){
-let data4 = data.qty_change;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err20 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+const err20 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -968,9 +948,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 9007199254740991 || isNaN(data4)){
-const err21 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(data4 < -9007199254740991 || isNaN(data4)){
+const err21 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -979,8 +958,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data4 < -9007199254740991 || isNaN(data4)){
-const err22 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
+}
+}
+if(data.new_qty !== undefined){
+let data5 = data.new_qty;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err22 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -989,12 +972,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-if(data.new_qty !== undefined){
-let data5 = data.new_qty;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err23 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1003,24 +983,13 @@ vErrors.push(err23);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 9007199254740991 || isNaN(data5)){
-const err24 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(data5 < -9007199254740991 || isNaN(data5)){
+const err24 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
-}
-errors++;
-}
-if(data5 < -9007199254740991 || isNaN(data5)){
-const err25 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
 }
 errors++;
 }
@@ -1030,7 +999,17 @@ if(data.price !== undefined){
 let data6 = data.price;
 if(typeof data6 === "string"){
 if(func2(data6) > 64){
-const err26 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err25 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(!pattern1.test(data6)){
+const err26 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1039,8 +1018,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern4.test(data6)){
-const err27 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
+}
+else {
+const err27 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1050,8 +1030,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.strategy_id !== undefined){
+let data7 = data.strategy_id;
+if(typeof data7 === "string"){
+if(func2(data7) > 256){
+const err28 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1060,12 +1043,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(data.strategy_id !== undefined){
-let data7 = data.strategy_id;
-if(typeof data7 === "string"){
-if(func2(data7) > 256){
-const err29 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(func2(data7) < 1){
+const err29 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1074,8 +1053,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(func2(data7) < 1){
-const err30 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err30 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1085,8 +1065,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.event_id !== undefined){
+let data8 = data.event_id;
+if(typeof data8 === "string"){
+if(!(formats2.test(data8))){
+const err31 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1096,11 +1079,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.event_id !== undefined){
-let data8 = data.event_id;
-if(typeof data8 === "string"){
-if(!(formats2.test(data8))){
-const err32 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err32 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1110,8 +1090,9 @@ vErrors.push(err32);
 errors++;
 }
 }
+}
 else {
-const err33 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1120,24 +1101,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
 validate12.errors = vErrors;
 return errors === 0;
 }
 
 const validatePositionEventTolerantCode = validate13;
-const schema14 = {"type":"object","description":"A position changed (Python `libs/redis_client/events.py` `PositionEvent`).","required":["event_type","timestamp","symbol","action","qty_change","new_qty","price","strategy_id"],"properties":{"event_type":{"type":"string","const":"positions.updated","description":"The event's kind; always `positions.updated` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the position changed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The position's ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."},"action":{"type":"string","description":"What changed the position.","enum":["buy","sell","fill","partial_fill"]},"qty_change":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed change in shares (negative when shares were sold), within ±(2^53−1)."},"new_qty":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed position in shares after the change (negative for a short position), within ±(2^53−1)."},"price":{"type":"string","maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The price of the change as a decimal string, in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `0.0001`, `1.5E+3`, `0E-8`)."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that owns the position."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:PositionEvent:tolerant"};
+const schema14 = {"type":"object","description":"A position changed (Python `libs/redis_client/events.py` `PositionEvent`).","required":["event_type","timestamp","symbol","action","qty_change","new_qty","price","strategy_id"],"properties":{"event_type":{"type":"string","const":"positions.updated","description":"The event's kind; always `positions.updated` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the position changed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The position's ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."},"action":{"type":"string","description":"What changed the position.","enum":["buy","sell","fill","partial_fill"]},"qty_change":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed change in shares (negative when shares were sold), within ±(2^53−1)."},"new_qty":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed position in shares after the change (negative for a short position), within ±(2^53−1)."},"price":{"type":"string","maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The price of the change as a decimal string, in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `0.0001`, `1.5E+3`, `0E-8`)."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that owns the position."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:PositionEvent:tolerant"};
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:trading-platform:events:PositionEvent:tolerant" */;
@@ -1250,8 +1219,8 @@ errors++;
 if(data.timestamp !== undefined){
 let data1 = data.timestamp;
 if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
+if(!(formats0.validate(data1))){
+const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1260,8 +1229,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!(formats0.validate(data1))){
-const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1271,8 +1241,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.symbol !== undefined){
+let data2 = data.symbol;
+if(typeof data2 === "string"){
+if(func2(data2) > 32){
+const err12 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1281,12 +1254,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.symbol !== undefined){
-let data2 = data.symbol;
-if(typeof data2 === "string"){
-if(func2(data2) > 32){
-const err13 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(func2(data2) < 1){
+const err13 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1295,8 +1264,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(func2(data2) < 1){
-const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern0.test(data2)){
+const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1305,8 +1274,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern3.test(data2)){
-const err15 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+}
+else {
+const err15 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1316,8 +1286,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.action !== undefined){
+let data3 = data.action;
+if(typeof data3 !== "string"){
+const err16 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1326,11 +1298,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.action !== undefined){
-let data3 = data.action;
-if(typeof data3 !== "string"){
-const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data3 === "buy") || (data3 === "sell")) || (data3 === "fill")) || (data3 === "partial_fill"))){
+const err17 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema14.properties.action.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1339,8 +1308,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!((((data3 === "buy") || (data3 === "sell")) || (data3 === "fill")) || (data3 === "partial_fill"))){
-const err18 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema14.properties.action.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.qty_change !== undefined){
+let data4 = data.qty_change;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err18 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1349,11 +1321,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.qty_change !== undefined){
-let data4 = data.qty_change;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err19 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1362,9 +1332,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 9007199254740991 || isNaN(data4)){
-const err20 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(data4 < -9007199254740991 || isNaN(data4)){
+const err20 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1373,8 +1342,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data4 < -9007199254740991 || isNaN(data4)){
-const err21 = {instancePath:instancePath+"/qty_change",schemaPath:"#/properties/qty_change/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
+}
+}
+if(data.new_qty !== undefined){
+let data5 = data.new_qty;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err21 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1383,12 +1356,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-if(data.new_qty !== undefined){
-let data5 = data.new_qty;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err22 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1397,24 +1367,13 @@ vErrors.push(err22);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 9007199254740991 || isNaN(data5)){
-const err23 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(data5 < -9007199254740991 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
-}
-errors++;
-}
-if(data5 < -9007199254740991 || isNaN(data5)){
-const err24 = {instancePath:instancePath+"/new_qty",schemaPath:"#/properties/new_qty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
 }
 errors++;
 }
@@ -1424,7 +1383,17 @@ if(data.price !== undefined){
 let data6 = data.price;
 if(typeof data6 === "string"){
 if(func2(data6) > 64){
-const err25 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err24 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(!pattern1.test(data6)){
+const err25 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1433,8 +1402,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!pattern4.test(data6)){
-const err26 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
+}
+else {
+const err26 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1444,8 +1414,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.strategy_id !== undefined){
+let data7 = data.strategy_id;
+if(typeof data7 === "string"){
+if(func2(data7) > 256){
+const err27 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1454,12 +1427,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data.strategy_id !== undefined){
-let data7 = data.strategy_id;
-if(typeof data7 === "string"){
-if(func2(data7) > 256){
-const err28 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(func2(data7) < 1){
+const err28 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1468,8 +1437,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(func2(data7) < 1){
-const err29 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err29 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1479,8 +1449,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.event_id !== undefined){
+let data8 = data.event_id;
+if(typeof data8 === "string"){
+if(!(formats2.test(data8))){
+const err30 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1490,11 +1463,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.event_id !== undefined){
-let data8 = data.event_id;
-if(typeof data8 === "string"){
-if(!(formats2.test(data8))){
-const err31 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err31 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1504,8 +1474,9 @@ vErrors.push(err31);
 errors++;
 }
 }
+}
 else {
-const err32 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1514,25 +1485,13 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
 validate13.errors = vErrors;
 return errors === 0;
 }
 
 const validatePriceUpdateEventStrictCode = validate14;
-const schema15 = {"type":"object","description":"A symbol's mid price (Python `libs/market_data/types.py` `PriceUpdateEvent`).","required":["event_type","symbol","price","timestamp"],"properties":{"event_type":{"type":"string","const":"price.updated","description":"The event's kind; always `price.updated`, without the symbol."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The ticker (`AAPL`, `BRK.B`); must equal the channel's `{symbol}`. Never a Redis glob character, whitespace or control character."},"price":{"type":"string","maxLength":64,"pattern":"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$","description":"The mid price as a decimal string that is zero or more, in the form Python's `Decimal.__str__` produces for a finite value (`150.255`, `0.0001`, `0E-8`; `-0` equals zero and is accepted)."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the quote was received, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:PriceUpdateEvent:strict"};
-const pattern9 = new RegExp("^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$", "u");
+const schema15 = {"type":"object","description":"A symbol's mid price (Python `libs/market_data/types.py` `PriceUpdateEvent`).","required":["event_type","symbol","price","timestamp"],"properties":{"event_type":{"type":"string","const":"price.updated","description":"The event's kind; always `price.updated`, without the symbol."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The ticker (`AAPL`, `BRK.B`); must equal the channel's `{symbol}`. Never a Redis glob character, whitespace or control character."},"price":{"type":"string","maxLength":64,"pattern":"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$","description":"The mid price as a decimal string that is zero or more, in the form Python's `Decimal.__str__` produces for a finite value (`150.255`, `0.0001`, `0E-8`; `-0` equals zero and is accepted)."},"timestamp":{"type":"string","format":"date-time","description":"When the quote was received, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:PriceUpdateEvent:strict"};
+const pattern5 = new RegExp("^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:trading-platform:events:PriceUpdateEvent:strict" */;
@@ -1637,7 +1596,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern3.test(data1)){
+if(!pattern0.test(data1)){
 const err9 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -1672,7 +1631,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern9.test(data2)){
+if(!pattern5.test(data2)){
 const err12 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"},message:"must match pattern \""+"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -1697,8 +1656,8 @@ errors++;
 if(data.timestamp !== undefined){
 let data3 = data.timestamp;
 if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
+if(!(formats0.validate(data3))){
+const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1707,8 +1666,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!(formats0.validate(data3))){
-const err15 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err15 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1718,8 +1678,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.event_id !== undefined){
+let data4 = data.event_id;
+if(typeof data4 === "string"){
+if(!(formats2.test(data4))){
+const err16 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1729,11 +1692,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.event_id !== undefined){
-let data4 = data.event_id;
-if(typeof data4 === "string"){
-if(!(formats2.test(data4))){
-const err17 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err17 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1743,8 +1703,9 @@ vErrors.push(err17);
 errors++;
 }
 }
+}
 else {
-const err18 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1753,24 +1714,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
 validate14.errors = vErrors;
 return errors === 0;
 }
 
 const validatePriceUpdateEventTolerantCode = validate15;
-const schema16 = {"type":"object","description":"A symbol's mid price (Python `libs/market_data/types.py` `PriceUpdateEvent`).","required":["event_type","symbol","price","timestamp"],"properties":{"event_type":{"type":"string","const":"price.updated","description":"The event's kind; always `price.updated`, without the symbol."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The ticker (`AAPL`, `BRK.B`); must equal the channel's `{symbol}`. Never a Redis glob character, whitespace or control character."},"price":{"type":"string","maxLength":64,"pattern":"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$","description":"The mid price as a decimal string that is zero or more, in the form Python's `Decimal.__str__` produces for a finite value (`150.255`, `0.0001`, `0E-8`; `-0` equals zero and is accepted)."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the quote was received, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:PriceUpdateEvent:tolerant"};
+const schema16 = {"type":"object","description":"A symbol's mid price (Python `libs/market_data/types.py` `PriceUpdateEvent`).","required":["event_type","symbol","price","timestamp"],"properties":{"event_type":{"type":"string","const":"price.updated","description":"The event's kind; always `price.updated`, without the symbol."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The ticker (`AAPL`, `BRK.B`); must equal the channel's `{symbol}`. Never a Redis glob character, whitespace or control character."},"price":{"type":"string","maxLength":64,"pattern":"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$","description":"The mid price as a decimal string that is zero or more, in the form Python's `Decimal.__str__` produces for a finite value (`150.255`, `0.0001`, `0E-8`; `-0` equals zero and is accepted)."},"timestamp":{"type":"string","format":"date-time","description":"When the quote was received, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:PriceUpdateEvent:tolerant"};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:trading-platform:events:PriceUpdateEvent:tolerant" */;
@@ -1863,7 +1812,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern3.test(data1)){
+if(!pattern0.test(data1)){
 const err8 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -1898,7 +1847,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern9.test(data2)){
+if(!pattern5.test(data2)){
 const err11 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"},message:"must match pattern \""+"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -1923,8 +1872,8 @@ errors++;
 if(data.timestamp !== undefined){
 let data3 = data.timestamp;
 if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
+if(!(formats0.validate(data3))){
+const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1933,8 +1882,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!(formats0.validate(data3))){
-const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1944,8 +1894,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-else {
-const err15 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.event_id !== undefined){
+let data4 = data.event_id;
+if(typeof data4 === "string"){
+if(!(formats2.test(data4))){
+const err15 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1955,11 +1908,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.event_id !== undefined){
-let data4 = data.event_id;
-if(typeof data4 === "string"){
-if(!(formats2.test(data4))){
-const err16 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+else {
+const err16 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1969,8 +1919,9 @@ vErrors.push(err16);
 errors++;
 }
 }
+}
 else {
-const err17 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1979,24 +1930,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
 validate15.errors = vErrors;
 return errors === 0;
 }
 
 const validateSignalEventStrictCode = validate16;
-const schema17 = {"type":"object","description":"Signals were generated for a strategy (Python `libs/redis_client/events.py` `SignalEvent`).","required":["event_type","timestamp","strategy_id","symbols","num_signals","as_of_date"],"properties":{"event_type":{"type":"string","const":"signals.generated","description":"The event's kind; always `signals.generated` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the signals were generated, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that generated the signals."},"symbols":{"type":"array","minItems":1,"maxItems":10000,"description":"The tickers that signals were generated for; at least one.","items":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"A ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."}},"num_signals":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many signals were generated, from 0 up to 2^53−1."},"as_of_date":{"type":"string","format":"date","description":"The market date the signals are for, as an ISO 8601 calendar date (`YYYY-MM-DD`)."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:SignalEvent:strict"};
+const schema17 = {"type":"object","description":"Signals were generated for a strategy (Python `libs/redis_client/events.py` `SignalEvent`).","required":["event_type","timestamp","strategy_id","symbols","num_signals","as_of_date"],"properties":{"event_type":{"type":"string","const":"signals.generated","description":"The event's kind; always `signals.generated` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the signals were generated, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that generated the signals."},"symbols":{"type":"array","minItems":1,"maxItems":10000,"description":"The tickers that signals were generated for; at least one.","items":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"A ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."}},"num_signals":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many signals were generated, from 0 up to 2^53−1."},"as_of_date":{"type":"string","format":"date","description":"The market date the signals are for, as an ISO 8601 calendar date (`YYYY-MM-DD`)."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:SignalEvent:strict"};
 const formats30 = contractFormats.date;
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2102,358 +2041,6 @@ errors++;
 if(data.timestamp !== undefined){
 let data1 = data.timestamp;
 if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err9 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(formats0.validate(data1))){
-const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.strategy_id !== undefined){
-let data2 = data.strategy_id;
-if(typeof data2 === "string"){
-if(func2(data2) > 256){
-const err12 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if(func2(data2) < 1){
-const err13 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.symbols !== undefined){
-let data3 = data.symbols;
-if(Array.isArray(data3)){
-if(data3.length > 10000){
-const err15 = {instancePath:instancePath+"/symbols",schemaPath:"#/properties/symbols/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data3.length < 1){
-const err16 = {instancePath:instancePath+"/symbols",schemaPath:"#/properties/symbols/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 === "string"){
-if(func2(data4) > 32){
-const err17 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(func2(data4) < 1){
-const err18 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(!pattern3.test(data4)){
-const err19 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/symbols",schemaPath:"#/properties/symbols/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data.num_signals !== undefined){
-let data5 = data.num_signals;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err22 = {instancePath:instancePath+"/num_signals",schemaPath:"#/properties/num_signals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 9007199254740991 || isNaN(data5)){
-const err23 = {instancePath:instancePath+"/num_signals",schemaPath:"#/properties/num_signals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data5 < 0 || isNaN(data5)){
-const err24 = {instancePath:instancePath+"/num_signals",schemaPath:"#/properties/num_signals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.as_of_date !== undefined){
-let data6 = data.as_of_date;
-if(typeof data6 === "string"){
-if(!(formats30.validate(data6))){
-const err25 = {instancePath:instancePath+"/as_of_date",schemaPath:"#/properties/as_of_date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/as_of_date",schemaPath:"#/properties/as_of_date/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data.event_id !== undefined){
-let data7 = data.event_id;
-if(typeof data7 === "string"){
-if(!(formats2.test(data7))){
-const err27 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-validate16.errors = vErrors;
-return errors === 0;
-}
-
-const validateSignalEventTolerantCode = validate17;
-const schema18 = {"type":"object","description":"Signals were generated for a strategy (Python `libs/redis_client/events.py` `SignalEvent`).","required":["event_type","timestamp","strategy_id","symbols","num_signals","as_of_date"],"properties":{"event_type":{"type":"string","const":"signals.generated","description":"The event's kind; always `signals.generated` on this channel."},"timestamp":{"type":"string","format":"date-time","pattern":"(Z|z|[+-][0-9]{2}:[0-9]{2})$","description":"When the signals were generated, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that generated the signals."},"symbols":{"type":"array","minItems":1,"maxItems":10000,"description":"The tickers that signals were generated for; at least one.","items":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"A ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."}},"num_signals":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many signals were generated, from 0 up to 2^53−1."},"as_of_date":{"type":"string","format":"date","description":"The market date the signals are for, as an ISO 8601 calendar date (`YYYY-MM-DD`)."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:SignalEvent:tolerant"};
-
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:trading-platform:events:SignalEvent:tolerant" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event_type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_type"},message:"must have required property '"+"event_type"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.strategy_id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy_id"},message:"must have required property '"+"strategy_id"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.symbols === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "symbols"},message:"must have required property '"+"symbols"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.num_signals === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_signals"},message:"must have required property '"+"num_signals"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.as_of_date === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "as_of_date"},message:"must have required property '"+"as_of_date"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.event_type !== undefined){
-let data0 = data.event_type;
-if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if("signals.generated" !== data0){
-const err7 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "signals.generated"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.timestamp !== undefined){
-let data1 = data.timestamp;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/pattern",keyword:"pattern",params:{pattern: "(Z|z|[+-][0-9]{2}:[0-9]{2})$"},message:"must match pattern \""+"(Z|z|[+-][0-9]{2}:[0-9]{2})$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
 if(!(formats0.validate(data1))){
 const err9 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
@@ -2558,7 +2145,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern3.test(data4)){
+if(!pattern0.test(data4)){
 const err18 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -2685,6 +2272,338 @@ vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+const validateSignalEventTolerantCode = validate17;
+const schema18 = {"type":"object","description":"Signals were generated for a strategy (Python `libs/redis_client/events.py` `SignalEvent`).","required":["event_type","timestamp","strategy_id","symbols","num_signals","as_of_date"],"properties":{"event_type":{"type":"string","const":"signals.generated","description":"The event's kind; always `signals.generated` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the signals were generated, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that generated the signals."},"symbols":{"type":"array","minItems":1,"maxItems":10000,"description":"The tickers that signals were generated for; at least one.","items":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"A ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."}},"num_signals":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many signals were generated, from 0 up to 2^53−1."},"as_of_date":{"type":"string","format":"date","description":"The market date the signals are for, as an ISO 8601 calendar date (`YYYY-MM-DD`)."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"$id":"urn:trading-platform:events:SignalEvent:tolerant"};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:trading-platform:events:SignalEvent:tolerant" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.event_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_type"},message:"must have required property '"+"event_type"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.timestamp === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.strategy_id === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "strategy_id"},message:"must have required property '"+"strategy_id"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.symbols === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "symbols"},message:"must have required property '"+"symbols"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.num_signals === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_signals"},message:"must have required property '"+"num_signals"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.as_of_date === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "as_of_date"},message:"must have required property '"+"as_of_date"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.event_type !== undefined){
+let data0 = data.event_type;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if("signals.generated" !== data0){
+const err7 = {instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "signals.generated"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(typeof data1 === "string"){
+if(!(formats0.validate(data1))){
+const err8 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.strategy_id !== undefined){
+let data2 = data.strategy_id;
+if(typeof data2 === "string"){
+if(func2(data2) > 256){
+const err10 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func2(data2) < 1){
+const err11 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.symbols !== undefined){
+let data3 = data.symbols;
+if(Array.isArray(data3)){
+if(data3.length > 10000){
+const err13 = {instancePath:instancePath+"/symbols",schemaPath:"#/properties/symbols/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3.length < 1){
+const err14 = {instancePath:instancePath+"/symbols",schemaPath:"#/properties/symbols/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(func2(data4) > 32){
+const err15 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(func2(data4) < 1){
+const err16 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!pattern0.test(data4)){
+const err17 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/symbols",schemaPath:"#/properties/symbols/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.num_signals !== undefined){
+let data5 = data.num_signals;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err20 = {instancePath:instancePath+"/num_signals",schemaPath:"#/properties/num_signals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/num_signals",schemaPath:"#/properties/num_signals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/num_signals",schemaPath:"#/properties/num_signals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+if(data.as_of_date !== undefined){
+let data6 = data.as_of_date;
+if(typeof data6 === "string"){
+if(!(formats30.validate(data6))){
+const err23 = {instancePath:instancePath+"/as_of_date",schemaPath:"#/properties/as_of_date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/as_of_date",schemaPath:"#/properties/as_of_date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.event_id !== undefined){
+let data7 = data.event_id;
+if(typeof data7 === "string"){
+if(!(formats2.test(data7))){
+const err25 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
 }
 errors++;
 }
