@@ -74,7 +74,12 @@ const clientScript = `(function () {
 })();`;
 
 /** The component's stylesheet leaves the page itself unstyled (a serif body font, a margin). */
-const pageStyles = "body { margin: 0; font-family: ui-sans-serif, system-ui, sans-serif; }";
+// The component shows a schema's rules in a lowercased label, which would print the ticker pattern
+// `^[A-Za-z0-9]…` as `^[a-za-z0-9]…`: values inside the label keep their case.
+const pageStyles = [
+  "body { margin: 0; font-family: ui-sans-serif, system-ui, sans-serif; }",
+  ".lowercase .font-bold { text-transform: none; }",
+].join("\n");
 
 function readPackageFile(specifier: string): string {
   return readFileSync(require.resolve(specifier), "utf8");

@@ -117,6 +117,14 @@ describe("the HTML docs in Chromium", () => {
     }
   });
 
+  it("shows constraints as written, not lowercased (innerText applies CSS text-transform)", async () => {
+    requireOpenPage();
+    const pattern = channels["price.updated.{symbol}"].parameters[0]?.pattern ?? "";
+    const rule = messageSection("PriceUpdateEvent").getByText(pattern, { exact: true }).first();
+    await expectVisible(rule, `the symbol pattern ${pattern}`);
+    expect(await rule.innerText()).toBe(pattern);
+  });
+
   it.each(channelNames)("shows every example of %s", async (channel) => {
     requireOpenPage();
     const { messageName, examples } = channels[channel];
