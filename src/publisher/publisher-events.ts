@@ -11,7 +11,11 @@ export type BufferReason =
 export interface PublisherEvents {
   /** PUBLISH succeeded for a new message (not a replay). */
   published: { channel: string; eventId: string; subscribers: number; attempts: number };
-  /** A transient failure; the next attempt follows after `delayMs`. */
+  /**
+   * A transient failure; the message is sent again after `delayMs` (unless it ends in the buffer first).
+   * Also reported for each message sent after the failed one to the same channel and still awaiting its
+   * reply: its outcome is as unknown as the failed one's, and it goes again after it, never before.
+   */
   retried: { channel: string; eventId: string; attempt: number; delayMs: number; error: unknown };
   buffered: { channel: string; eventId: string; reason: BufferReason; bufferSize: number; error?: unknown };
   /** The overflow policy evicted a buffered message: it will never be sent. */
@@ -43,6 +47,8 @@ export interface EventHub {
   on<E extends PublisherEventName>(event: E, listener: PublisherListener<E>): () => void;
   off<E extends PublisherEventName>(event: E, listener: PublisherListener<E>): void;
   emit<E extends PublisherEventName>(event: E, payload: PublisherEvents[E]): void;
+  /** Whether anyone listens: lets a hot path skip building an event nobody receives. */
+  listens(event: PublisherEventName): boolean;
 }
 
 export function createEventHub(logger: PublisherLogger): EventHub {
@@ -70,6 +76,9 @@ export function createEventHub(logger: PublisherLogger): EventHub {
           logger.error?.(`publisher: a "${event}" listener threw`, { error });
         }
       }
+    },
+    listens(event) {
+      return (listeners.get(event)?.size ?? 0) > 0;
     },
   };
   return hub;

@@ -18,6 +18,7 @@ import {
   type OverflowPolicy,
   type RecoveryReport,
 } from "./fallback-buffer.js";
+import { Fifo } from "./fifo.js";
 import {
   type PreparedMessage,
   type PublishOptions,
@@ -109,6 +110,8 @@ export interface PublisherStats {
   /** Messages the overflow policy dropped: never sent. */
   readonly dropped: number;
   readonly replayed: number;
+  /** PUBLISHes of new messages sent and awaiting their reply (several per channel: they are pipelined). */
+  readonly inFlight: number;
   readonly bufferSize: number;
   /** Whether buffered messages are on disk, and if not, why not. */
   readonly durability: DurabilityState;
@@ -136,6 +139,39 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 const DEFAULT_BUFFERED_CHANNELS: ReadonlySet<ChannelName> = new Set(["signals.generated"]);
 
 const DEFAULT_CAPACITY = 10_000;
+
+interface ChannelSettings {
+  readonly buffer: boolean;
+  readonly minSubscribers: number;
+}
+
+/** The publishes to one concrete channel that are not settled yet, oldest first. */
+interface Lane {
+  readonly address: string;
+  readonly settings: ChannelSettings;
+  readonly queue: Fifo<PendingPublish>;
+  /** The first `inFlight` messages of the queue are sent and await their reply; the rest wait their turn. */
+  inFlight: number;
+  /** Set while the lane holds (a backoff, or waiting for the connection): calling it ends the hold early. */
+  release: (() => void) | undefined;
+  pumping: boolean;
+}
+
+/** A message accepted by publish() and not settled yet. */
+interface PendingPublish {
+  readonly message: PreparedMessage;
+  readonly lane: Lane;
+  /** PUBLISHes sent for it so far. */
+  attempts: number;
+  /** No retry starts after this (epoch ms); 0 until the message's first turn. */
+  deadline: number;
+  /** The attempt whose reply decides; 0 when none does (not sent, settled, or to be sent again). */
+  attempt: number;
+  /** When that attempt times out (epoch ms). */
+  timeoutAt: number;
+  readonly resolve: (result: PublishResult) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 export function createPublisher(options: PublisherOptions): Publisher {
   const logger = options.logger ?? {};
@@ -202,9 +238,19 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   let closing = false;
   let closePromise: Promise<void> | undefined;
-  // Publishes to one concrete channel run one after another, so a retry can never be overtaken.
-  const lanes = new Map<string, Promise<void>>();
-  const sleepers = new Set<() => void>();
+  // One lane per concrete channel with unsettled publishes (see the ordering notes at sendInOrder).
+  const lanes = new Map<string, Lane>();
+  // Every PUBLISH awaiting its reply, oldest first, with the attempt it belongs to: one timer for all of them.
+  const awaitingReply = new Fifo<PendingPublish>();
+  const awaitingAttempt = new Fifo<number>();
+  let replyTimer: NodeJS.Timeout | undefined;
+  let lastAttempt = 0;
+  let inFlight = 0;
+  let unsettled = 0;
+  let idleWaiters: (() => void)[] = [];
+  // Releases of the lanes that are holding (backoff, waiting for the connection): close() cuts them short.
+  const holds = new Set<() => void>();
+  const settingsCache = new Map<ChannelName, ChannelSettings>();
   let replayRun: Promise<void> | undefined;
   let replayRequested = false;
   let replayTimer: NodeJS.Timeout | undefined;
@@ -215,7 +261,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const connectionWaiters = new Set<() => void>();
   const onReady = () => {
     connectionError = undefined;
-    for (const wake of connectionWaiters) wake();
+    for (const wake of [...connectionWaiters]) wake();
     replayDelayMs = replayInitialDelayMs;
     if (buffer.size > 0) void replayBufferedMessages();
   };
@@ -223,7 +269,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     // Only while (re)connecting: then a reply error is the handshake's (AUTH, HELLO) and will not go away.
     if (client.status !== "ready" && error instanceof Error && error.name === "ReplyError") {
       connectionError = error;
-      for (const wake of connectionWaiters) wake();
+      for (const wake of [...connectionWaiters]) wake();
     }
     logger.debug?.("publisher: Redis connection error", { error });
   };
@@ -256,12 +302,18 @@ export function createPublisher(options: PublisherOptions): Publisher {
     else bufferedPerAddress.delete(address);
   }
 
-  function channelSettings(channel: ChannelName | undefined): { buffer: boolean; minSubscribers: number } {
-    const settings = channel === undefined ? undefined : options.channels?.[channel];
-    return {
-      buffer: settings?.buffer ?? (channel !== undefined && DEFAULT_BUFFERED_CHANNELS.has(channel)),
-      minSubscribers: settings?.minSubscribers ?? 0,
-    };
+  function channelSettings(channel: ChannelName | undefined): ChannelSettings {
+    if (channel === undefined) return { buffer: false, minSubscribers: 0 };
+    let cached = settingsCache.get(channel);
+    if (cached === undefined) {
+      const settings = options.channels?.[channel];
+      cached = {
+        buffer: settings?.buffer ?? DEFAULT_BUFFERED_CHANNELS.has(channel),
+        minSubscribers: settings?.minSubscribers ?? 0,
+      };
+      settingsCache.set(channel, cached);
+    }
+    return cached;
   }
 
   /** One PUBLISH, never queued by ioredis: not ready means failing now, no reply in time means a timeout. */
@@ -327,106 +379,274 @@ export function createPublisher(options: PublisherOptions): Publisher {
     };
   }
 
-  async function deliver(message: PreparedMessage): Promise<PublishResult> {
-    const settings = channelSettings(message.channel);
-    if (settings.buffer && bufferedPerAddress.has(message.address)) {
-      return bufferMessage(message, "behind-buffered", 0);
-    }
-    const deadline = Date.now() + retry.maxElapsedMs;
-    let attempts = 0;
-    const giveUp = (error: unknown): PublishResult => {
-      if (settings.buffer) return bufferMessage(message, "publish-failed", attempts, error);
-      throw new PublishError(message.address, message.eventId, attempts, true, error);
-    };
-    for (;;) {
-      if (client.status !== "ready") {
-        // Not an attempt: nothing is sent. Wait for the connection within the time budget, never in ioredis's queue.
-        if (connectionError !== undefined) {
-          throw new PublishError(message.address, message.eventId, attempts, false, connectionError);
-        }
-        const remainingMs = deadline - Date.now();
-        if (closing || remainingMs <= 0) return giveUp(new ConnectionNotReadyError(client.status));
-        await waitForConnection(remainingMs);
-        continue;
-      }
-      attempts += 1;
-      try {
-        const subscribers = await sendOnce(message.address, message.body, settings.minSubscribers);
-        stats.published += 1;
-        hub.emit("published", { channel: message.address, eventId: message.eventId, subscribers, attempts });
-        return {
-          status: "published",
-          channel: message.address,
-          eventId: message.eventId,
-          subscribers,
-          attempts,
-        };
-      } catch (error) {
-        if (!isTransientRedisError(error)) {
-          logger.error?.("publisher: publish failed, not retried", { channel: message.address, error });
-          throw new PublishError(message.address, message.eventId, attempts, false, error);
-        }
-        const delayMs = backoffDelay(attempts, retry);
-        if (closing || attempts >= retry.maxAttempts || Date.now() + delayMs > deadline) return giveUp(error);
-        stats.retried += 1;
-        hub.emit("retried", {
-          channel: message.address,
-          eventId: message.eventId,
-          attempt: attempts,
-          delayMs,
-          error,
-        });
-        logger.debug?.("publisher: transient failure, retrying", {
-          channel: message.address,
-          delayMs,
-          error,
-        });
-        await sleep(delayMs);
-      }
-    }
-  }
+  // Ordering. Publishes are pipelined: a PUBLISH is written as soon as publish() is called, without waiting
+  // for the reply to the one before. Order holds because ioredis writes one connection's commands in call
+  // order (resending unanswered ones, in order, before anything new after a reconnect) and Redis runs one
+  // connection's commands in the order received. Where order could break is a failure, hence per channel:
+  // - messages are sent in call order, and those awaiting a reply are always the oldest unsettled ones;
+  // - when one fails transiently (connection lost, no reply in time, LOADING...), it and every later one
+  //   still awaiting a reply go again, in call order, after its backoff, and nothing newer goes before
+  //   them. Their first attempts may have run (a lost connection runs a prefix of what was written; a
+  //   timed-out PUBLISH may run late): at least once, not exactly once;
+  // - while a retry is pending, or messages are in the fallback buffer, newer messages queue behind;
+  // - with minSubscribers > 0 one PUBLISH is in flight at a time: whether the next may go depends on the
+  //   subscriber count in this one's reply (a subscriber joining mid-pipeline would get a later one first).
+  // So the first copy of each message that Redis runs comes in publish() call order. One exception: a
+  // "not now" reply error (LOADING, TRYAGAIN, CLUSTERDOWN) to one PUBLISH while Redis ran a later one of
+  // the same pipeline, i.e. the server's state flipped between the two; the later ones then go again
+  // after the retried one, so that the last copy of each is in order.
 
-  /** A backoff that close() cuts short. */
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        sleepers.delete(wake);
-        resolve();
+  function laneFor(message: PreparedMessage): Lane {
+    let lane = lanes.get(message.address);
+    if (lane === undefined) {
+      lane = {
+        address: message.address,
+        settings: channelSettings(message.channel),
+        queue: new Fifo(),
+        inFlight: 0,
+        release: undefined,
+        pumping: false,
       };
-      const timer = setTimeout(wake, ms);
-      sleepers.add(wake);
-    });
+      lanes.set(message.address, lane);
+    }
+    return lane;
   }
 
-  /** Until the client is ready, fails for good (WRONGPASS...), close() is called, or `ms` passed. */
-  function waitForConnection(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        connectionWaiters.delete(wake);
-        sleepers.delete(wake);
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      // One listener on the client wakes every waiter: a listener each would trip Node's leak warning.
-      connectionWaiters.add(wake);
-      sleepers.add(wake);
-    });
+  /** Sends the lane's waiting messages in order, as far as it may: it stops at a hold or a serial lane's reply. */
+  function sendInOrder(lane: Lane): void {
+    if (lane.pumping) return; // a listener publishing from inside: the loop below picks its message up
+    lane.pumping = true;
+    try {
+      while (lane.release === undefined && lane.inFlight < lane.queue.length) {
+        if (lane.settings.minSubscribers > 0 && lane.inFlight > 0) break;
+        const pending = lane.queue.at(lane.inFlight) as PendingPublish;
+        if (lane.settings.buffer && bufferedPerAddress.has(lane.address)) {
+          lane.queue.removeAt(lane.inFlight);
+          settleBuffered(pending, "behind-buffered", undefined);
+          continue;
+        }
+        // The retry budget starts at the message's turn, as if it were the only one.
+        if (pending.deadline === 0) pending.deadline = Date.now() + retry.maxElapsedMs;
+        if (client.status !== "ready") {
+          // Not an attempt: nothing is sent. Wait for the connection within the budget, never in ioredis's queue.
+          if (connectionError !== undefined) {
+            lane.queue.removeAt(lane.inFlight);
+            const { address, eventId } = pending.message;
+            settle(pending);
+            pending.reject(new PublishError(address, eventId, pending.attempts, false, connectionError));
+            continue;
+          }
+          const remainingMs = pending.deadline - Date.now();
+          if (closing || remainingMs <= 0) {
+            lane.queue.removeAt(lane.inFlight);
+            giveUp(lane, pending, new ConnectionNotReadyError(client.status));
+            continue;
+          }
+          hold(lane, remainingMs, true);
+          break;
+        }
+        send(lane, pending);
+      }
+    } finally {
+      lane.pumping = false;
+    }
+    if (lane.queue.length === 0 && lane.release === undefined) lanes.delete(lane.address);
   }
 
-  function inLane<T>(address: string, task: () => Promise<T>): Promise<T> {
-    const previous = lanes.get(address) ?? Promise.resolve();
-    const run = previous.then(task);
-    const settled = run.then(
-      () => {},
-      () => {},
+  function send(lane: Lane, pending: PendingPublish): void {
+    const attempt = ++lastAttempt;
+    pending.attempts += 1;
+    pending.attempt = attempt;
+    pending.timeoutAt = Date.now() + commandTimeoutMs;
+    lane.inFlight += 1;
+    inFlight += 1;
+    awaitingReply.push(pending);
+    awaitingAttempt.push(attempt);
+    if (replyTimer === undefined) armReplyTimer();
+    client.publish(lane.address, pending.message.body).then(
+      (subscribers) => onReply(lane, pending, attempt, subscribers),
+      (error: unknown) => onAttemptFailed(lane, pending, attempt, error),
     );
-    lanes.set(address, settled);
-    void settled.then(() => {
-      if (lanes.get(address) === settled) lanes.delete(address);
+  }
+
+  function onReply(lane: Lane, pending: PendingPublish, attempt: number, subscribers: number): void {
+    if (pending.attempt !== attempt) return; // timed out or resent meanwhile: this reply no longer decides
+    if (subscribers < lane.settings.minSubscribers) {
+      onAttemptFailed(
+        lane,
+        pending,
+        attempt,
+        new TooFewSubscribersError(subscribers, lane.settings.minSubscribers),
+      );
+      return;
+    }
+    removeInFlight(lane, pending);
+    settle(pending);
+    stats.published += 1;
+    const { address, eventId } = pending.message;
+    if (hub.listens("published")) {
+      hub.emit("published", { channel: address, eventId, subscribers, attempts: pending.attempts });
+    }
+    pending.resolve({
+      status: "published",
+      channel: address,
+      eventId,
+      subscribers,
+      attempts: pending.attempts,
     });
-    return run;
+    if (lane.settings.minSubscribers > 0 || lane.queue.length === 0) sendInOrder(lane);
+  }
+
+  function onAttemptFailed(lane: Lane, pending: PendingPublish, attempt: number, error: unknown): void {
+    if (pending.attempt !== attempt) return;
+    const { address, eventId } = pending.message;
+    if (!isTransientRedisError(error)) {
+      removeInFlight(lane, pending);
+      settle(pending);
+      logger.error?.("publisher: publish failed, not retried", { channel: address, error });
+      pending.reject(new PublishError(address, eventId, pending.attempts, false, error));
+      sendInOrder(lane);
+      return;
+    }
+    // This message and the ones sent after it to the channel go again, in order: their replies no longer count.
+    const index = lane.queue.indexOf(pending);
+    if (index < 0 || index >= lane.inFlight) return; // cannot happen: an attempt that counts is in flight
+    const followers: PendingPublish[] = [];
+    for (let i = index + 1; i < lane.inFlight; i++) {
+      const follower = lane.queue.at(i) as PendingPublish;
+      follower.attempt = 0;
+      followers.push(follower);
+    }
+    pending.attempt = 0;
+    inFlight -= lane.inFlight - index;
+    lane.inFlight = index;
+    dropSettledReplies();
+
+    const delayMs = backoffDelay(pending.attempts, retry);
+    const retrying =
+      !closing && pending.attempts < retry.maxAttempts && Date.now() + delayMs <= pending.deadline;
+    if (retrying) {
+      hold(lane, delayMs, false);
+      stats.retried += 1;
+      hub.emit("retried", { channel: address, eventId, attempt: pending.attempts, delayMs, error });
+      logger.debug?.("publisher: transient failure, retrying", { channel: address, delayMs, error });
+    } else {
+      // Settled before anything else can run (a listener publishing to this channel): nothing overtakes it.
+      lane.queue.removeAt(index);
+      giveUp(lane, pending, error);
+    }
+    for (const follower of followers) {
+      stats.retried += 1;
+      hub.emit("retried", {
+        channel: address,
+        eventId: follower.message.eventId,
+        attempt: follower.attempts,
+        delayMs: retrying ? delayMs : 0,
+        error,
+      });
+    }
+    if (!retrying) sendInOrder(lane);
+  }
+
+  /** Takes a message whose attempt ended out of the lane's in-flight prefix. */
+  function removeInFlight(lane: Lane, pending: PendingPublish): void {
+    pending.attempt = 0;
+    if (lane.queue.at(0) === pending) lane.queue.shift();
+    else lane.queue.removeAt(lane.queue.indexOf(pending));
+    lane.inFlight -= 1;
+    inFlight -= 1;
+    dropSettledReplies();
+  }
+
+  /** Retries ran out (or the publisher is closing): the buffer, or the caller's error. */
+  function giveUp(lane: Lane, pending: PendingPublish, error: unknown): void {
+    if (lane.settings.buffer) {
+      settleBuffered(pending, "publish-failed", error);
+      return;
+    }
+    settle(pending);
+    const { address, eventId } = pending.message;
+    pending.reject(new PublishError(address, eventId, pending.attempts, true, error));
+  }
+
+  function settleBuffered(pending: PendingPublish, reason: BufferReason, error: unknown): void {
+    settle(pending);
+    let result: PublishResult;
+    try {
+      result = bufferMessage(pending.message, reason, pending.attempts, error);
+    } catch (bufferError) {
+      pending.reject(bufferError);
+      return;
+    }
+    pending.resolve(result);
+  }
+
+  /** Counts a message as settled; close() waits until none is left. */
+  function settle(pending: PendingPublish): void {
+    pending.attempt = 0;
+    unsettled -= 1;
+    if (unsettled === 0 && idleWaiters.length > 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /**
+   * Stops the lane sending for `ms`: a backoff, or (untilReady) a wait for the connection that also ends
+   * when it is ready or fails for good. close() ends every hold at once.
+   */
+  function hold(lane: Lane, ms: number, untilReady: boolean): void {
+    const previous = lane.release;
+    lane.release = undefined;
+    previous?.(); // only cleans up: it is no longer the lane's release
+    const release = () => {
+      clearTimeout(timer);
+      holds.delete(release);
+      connectionWaiters.delete(release);
+      if (lane.release !== release) return;
+      lane.release = undefined;
+      sendInOrder(lane);
+    };
+    const timer = setTimeout(release, ms);
+    lane.release = release;
+    holds.add(release);
+    // One listener on the client wakes every waiter: a listener each would trip Node's leak warning.
+    if (untilReady) connectionWaiters.add(release);
+  }
+
+  /** The shared timeout: one timer, set for the oldest PUBLISH still awaiting its reply. */
+  function armReplyTimer(): void {
+    const oldest = awaitingReply.at(0);
+    if (oldest === undefined) return;
+    replyTimer = setTimeout(onReplyTimer, Math.max(0, oldest.timeoutAt - Date.now()));
+    // Never what keeps a process alive: a PUBLISH in flight has a connection that does.
+    replyTimer.unref();
+  }
+
+  function onReplyTimer(): void {
+    replyTimer = undefined;
+    const now = Date.now();
+    for (;;) {
+      dropSettledReplies();
+      const pending = awaitingReply.at(0);
+      if (pending === undefined || pending.timeoutAt > now) break;
+      const attempt = awaitingAttempt.at(0) as number;
+      awaitingReply.shift();
+      awaitingAttempt.shift();
+      onAttemptFailed(pending.lane, pending, attempt, new PublishTimeoutError(commandTimeoutMs));
+    }
+    if (replyTimer === undefined) armReplyTimer();
+  }
+
+  /** Forgets answered attempts at the front: replies come in send order, so that is where they are. */
+  function dropSettledReplies(): void {
+    for (;;) {
+      const pending = awaitingReply.at(0);
+      if (pending === undefined || pending.attempt === awaitingAttempt.at(0)) return;
+      awaitingReply.shift();
+      awaitingAttempt.shift();
+    }
   }
 
   function scheduleReplay(): void {
@@ -517,16 +737,25 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return Promise.reject(error);
     }
     if (closing) return Promise.reject(new PublisherClosedError(message.address));
-    return inLane(message.address, () => deliver(message));
+    return new Promise((resolve, reject) => {
+      const lane = laneFor(message);
+      lane.queue.push({ message, lane, attempts: 0, deadline: 0, attempt: 0, timeoutAt: 0, resolve, reject });
+      unsettled += 1;
+      sendInOrder(lane);
+    });
   }
 
   async function closeOnce(): Promise<void> {
     closing = true;
     clearTimeout(replayTimer);
     replayTimer = undefined;
-    for (const wake of sleepers) wake();
+    for (const release of [...holds]) release();
     // Publishes already accepted finish: their current attempt, then the buffer (or their error).
-    await Promise.all([...lanes.values()]);
+    if (unsettled > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    clearTimeout(replyTimer);
+    replyTimer = undefined;
+    awaitingReply.clear();
+    awaitingAttempt.clear();
     await replayRun;
     if (!buffer.durability.durable && buffer.size > 0) {
       // In memory the buffer dies with the publisher: one last replay pass, then say what is lost.
@@ -550,6 +779,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     off: hub.off,
     stats: () => ({
       ...stats,
+      inFlight,
       bufferSize: buffer.size,
       durability: buffer.durability,
       recovery: buffer.recovery,
