@@ -37,7 +37,85 @@ export interface PreparedMessage {
 export function prepareMessage<C extends ChannelName>(
   channel: C,
   payload: PublishPayload<C>,
-  options: PublishOptions<C> = {},
+  options?: PublishOptions<C>,
+): PreparedMessage {
+  // The common case, valid, with nothing allocated for reasons; anything doubtful takes the path that
+  // explains every reason (and would also accept what this one accepts).
+  // Through unknown: the generated definitions differ per channel in ways this code does not depend on.
+  const definition = channels[channel] as unknown as ChannelDefinition | undefined;
+  if (
+    definition !== undefined &&
+    payload !== null &&
+    typeof payload === "object" &&
+    !Array.isArray(payload) &&
+    !Object.hasOwn(payload, "__proto__") // Object.assign would set the copy's prototype
+  ) {
+    // Object.assign, not spread: V8 makes a spread copy slow to extend and to read (validation ~3x slower).
+    const wire: Record<string, unknown> = Object.assign({}, payload);
+    let datesValid = true;
+    for (const field of definition.dateTimeFields) {
+      const value = wire[field];
+      if (!(value instanceof Date)) continue;
+      if (Number.isNaN(value.getTime())) datesValid = false;
+      else wire[field] = value.toISOString();
+    }
+    if (datesValid && definition.validateStrict(wire)) {
+      const address = addressOf(channel, definition, wire, options as Record<string, unknown> | undefined);
+      if (address !== undefined) {
+        // The validator checked a caller's id; the one filled in here is a random UUID, valid by construction.
+        if (wire.event_id === undefined) wire.event_id = randomUUID();
+        // The generated serializer writes the contract's fields in the spec's order, several times
+        // faster than JSON.stringify; it is only ever given a payload the strict validator accepted.
+        return { channel, address, eventId: wire.event_id as string, body: definition.serialize(wire) };
+      }
+    }
+  }
+  return prepareExplaining(channel, payload, options ?? {});
+}
+
+/** The few members of a channel's definition that preparing a message reads, uniformly typed. */
+interface ChannelDefinition {
+  readonly address: string;
+  readonly dateTimeFields: readonly string[];
+  readonly parameters: readonly { readonly name: string; readonly payloadPointer: string }[];
+  readonly validateStrict: (payload: unknown) => boolean;
+  readonly serialize: (payload: unknown) => string;
+  readonly buildAddress: (parameters: Record<string, string>) => string | undefined;
+}
+
+/** Each parameter's name and the top-level payload field it is taken from (`symbol` from `/symbol`). */
+const parameterFields = new Map<ChannelName, readonly { name: string; field: string }[]>();
+
+/** The concrete channel, or undefined when a parameter is missing, disagrees with `options` or is invalid. */
+function addressOf(
+  channel: ChannelName,
+  definition: ChannelDefinition,
+  wire: Record<string, unknown>,
+  options: Record<string, unknown> | undefined,
+): string | undefined {
+  let fields = parameterFields.get(channel);
+  if (fields === undefined) {
+    fields = definition.parameters.map(({ name, payloadPointer }) => ({
+      name,
+      field: payloadPointer.slice(1),
+    }));
+    parameterFields.set(channel, fields);
+  }
+  const parameters: Record<string, string> = {};
+  for (const { name, field } of fields) {
+    const value = wire[field];
+    const explicit = options?.[name];
+    if (typeof value !== "string" || (explicit !== undefined && explicit !== value)) return undefined;
+    parameters[name] = value;
+  }
+  return definition.buildAddress(parameters);
+}
+
+/** Checks everything and reports every reason at once; builds the same message when there is none. */
+function prepareExplaining<C extends ChannelName>(
+  channel: C,
+  payload: PublishPayload<C>,
+  options: PublishOptions<C>,
 ): PreparedMessage {
   const definition = channels[channel];
   if (definition === undefined) {

@@ -77,6 +77,26 @@ describe("prepareMessage: the wire form", () => {
     );
   });
 
+  it("fills in an event id left undefined explicitly", () => {
+    const message = prepareMessage("signals.generated", { ...signal, event_id: undefined } as never);
+    expect(message.eventId).toMatch(UUID);
+    expect(JSON.parse(message.body).event_id).toBe(message.eventId);
+  });
+
+  it("writes what JSON.stringify of the checked payload would hold, whatever the caller's object looks like", () => {
+    const shapes: [string, unknown][] = [
+      ["a literal", { ...signal }],
+      ["keys in another order", Object.fromEntries(Object.entries(signal).reverse())],
+      ["a class instance", Object.assign(new (class Signal {})(), signal)],
+      ["a null-prototype object", Object.assign(Object.create(null), signal)],
+      ["parsed JSON", JSON.parse(JSON.stringify(signal))],
+    ];
+    for (const [name, payload] of shapes) {
+      const message = prepareMessage("signals.generated", payload as SignalEvent);
+      expect(JSON.parse(message.body), name).toEqual({ ...signal, event_id: message.eventId });
+    }
+  });
+
   it("does not change the caller's object", () => {
     const payload = { ...signal, timestamp: new Date() };
     prepareMessage("signals.generated", payload);
@@ -112,6 +132,32 @@ describe("prepareMessage: refused before anything is sent", () => {
       "a malformed event id",
       () => prepareMessage("signals.generated", { ...signal, event_id: "42" }),
       ["/event_id"],
+    ],
+    [
+      "an event id that is null, not left out",
+      () => prepareMessage("signals.generated", { ...signal, event_id: null } as never),
+      ["/event_id"],
+    ],
+    [
+      "an own __proto__ key (as JSON.parse makes it): an unknown field, never the copy's prototype",
+      () =>
+        prepareMessage(
+          "signals.generated",
+          JSON.parse(
+            `{"__proto__":{"strategy_id":"x"},${JSON.stringify(signal)
+              .slice(1)
+              .replace(/"strategy_id":"[^"]*",/, "")}`,
+          ),
+        ),
+      ["/strategy_id", "/__proto__"],
+    ],
+    [
+      "a required field only inherited, not the payload's own",
+      () => {
+        const { strategy_id, ...rest } = signal;
+        return prepareMessage("signals.generated", Object.assign(Object.create({ strategy_id }), rest));
+      },
+      ["/strategy_id"],
     ],
     [
       "a payload that is not an object",
