@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { PriceUpdateEvent, SignalEvent } from "../../generated/index.js";
 import { ContractValidationError } from "../../src/errors.js";
-import { prepareMessage } from "../../src/publisher/prepare-message.js";
+import { newEventId, prepareMessage } from "../../src/publisher/prepare-message.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -75,6 +75,12 @@ describe("prepareMessage: the wire form", () => {
     expect(prepareMessage("price.updated.{symbol}", price, { symbol: "BRK.B" }).address).toBe(
       "price.updated.BRK.B",
     );
+  });
+
+  it("fills in version 4 UUIDs, distinct across refills of the random pool", () => {
+    const ids = Array.from({ length: 1_000 }, () => newEventId());
+    expect(ids.filter((id) => !UUID.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it("fills in an event id left undefined explicitly", () => {
