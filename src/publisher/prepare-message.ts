@@ -113,8 +113,17 @@ interface ChannelDefinition {
   readonly buildAddress: (parameters: Record<string, string>) => string | undefined;
 }
 
-/** Each parameter's name and the top-level payload field it is taken from (`symbol` from `/symbol`). */
-const parameterFields = new Map<ChannelName, readonly { name: string; field: string }[]>();
+/** How a channel's address is formed: each parameter's payload field, and the addresses built so far. */
+interface AddressPlan {
+  /** Each parameter's name and the top-level payload field it is taken from (`symbol` from `/symbol`). */
+  readonly fields: readonly { readonly name: string; readonly field: string }[];
+  /** Addresses by their parameter values: the same string every time, built and checked once. */
+  readonly built: Map<string, string>;
+}
+
+const addressPlans = new Map<ChannelName, AddressPlan>();
+/** Distinct addresses remembered per channel (symbols, for prices); the memory starts over when full. */
+const BUILT_ADDRESSES_LIMIT = 10_000;
 
 /** The concrete channel, or undefined when a parameter is missing, disagrees with `options` or is invalid. */
 function addressOf(
@@ -123,22 +132,32 @@ function addressOf(
   wire: Record<string, unknown>,
   options: Record<string, unknown> | undefined,
 ): string | undefined {
-  let fields = parameterFields.get(channel);
-  if (fields === undefined) {
-    fields = definition.parameters.map(({ name, payloadPointer }) => ({
+  let plan = addressPlans.get(channel);
+  if (plan === undefined) {
+    const fields = definition.parameters.map(({ name, payloadPointer }) => ({
       name,
       field: payloadPointer.slice(1),
     }));
-    parameterFields.set(channel, fields);
+    plan = { fields, built: new Map() };
+    addressPlans.set(channel, plan);
   }
-  const parameters: Record<string, string> = {};
-  for (const { name, field } of fields) {
+  let key = "";
+  for (const { name, field } of plan.fields) {
     const value = wire[field];
     const explicit = options?.[name];
     if (typeof value !== "string" || (explicit !== undefined && explicit !== value)) return undefined;
-    parameters[name] = value;
+    key = plan.fields.length === 1 ? value : `${key}${value}\u0000`;
   }
-  return definition.buildAddress(parameters);
+  let address = plan.built.get(key);
+  if (address === undefined) {
+    const parameters: Record<string, string> = {};
+    for (const { name, field } of plan.fields) parameters[name] = wire[field] as string;
+    address = definition.buildAddress(parameters);
+    if (address === undefined) return undefined;
+    if (plan.built.size >= BUILT_ADDRESSES_LIMIT) plan.built.clear();
+    plan.built.set(key, address);
+  }
+  return address;
 }
 
 /** Checks everything and reports every reason at once; builds the same message when there is none. */

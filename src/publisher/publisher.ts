@@ -416,6 +416,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   function sendInOrder(lane: Lane): void {
     if (lane.pumping) return; // a listener publishing from inside: the loop below picks its message up
     lane.pumping = true;
+    const now = Date.now(); // one reading for the whole loop: it runs without yielding
     try {
       while (lane.release === undefined && lane.inFlight < lane.queue.length) {
         if (lane.settings.minSubscribers > 0 && lane.inFlight > 0) break;
@@ -426,7 +427,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
           continue;
         }
         // The retry budget starts at the message's turn, as if it were the only one.
-        if (pending.deadline === 0) pending.deadline = Date.now() + retry.maxElapsedMs;
+        if (pending.deadline === 0) pending.deadline = now + retry.maxElapsedMs;
         if (client.status !== "ready") {
           // Not an attempt: nothing is sent. Wait for the connection within the budget, never in ioredis's queue.
           if (connectionError !== undefined) {
@@ -436,7 +437,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
             pending.reject(new PublishError(address, eventId, pending.attempts, false, connectionError));
             continue;
           }
-          const remainingMs = pending.deadline - Date.now();
+          const remainingMs = pending.deadline - now;
           if (closing || remainingMs <= 0) {
             lane.queue.removeAt(lane.inFlight);
             giveUp(lane, pending, new ConnectionNotReadyError(client.status));
@@ -445,7 +446,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
           hold(lane, remainingMs, true);
           break;
         }
-        send(lane, pending);
+        send(lane, pending, now);
       }
     } finally {
       lane.pumping = false;
@@ -453,11 +454,11 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (lane.queue.length === 0 && lane.release === undefined) lanes.delete(lane.address);
   }
 
-  function send(lane: Lane, pending: PendingPublish): void {
+  function send(lane: Lane, pending: PendingPublish, now: number): void {
     const attempt = ++lastAttempt;
     pending.attempts += 1;
     pending.attempt = attempt;
-    pending.timeoutAt = Date.now() + commandTimeoutMs;
+    pending.timeoutAt = now + commandTimeoutMs;
     lane.inFlight += 1;
     inFlight += 1;
     awaitingReply.push(pending);
