@@ -64,9 +64,9 @@ export function prepareMessage<C extends ChannelName>(
       if (address !== undefined) {
         // The validator checked a caller's id; the one filled in here is a random UUID, valid by construction.
         if (wire.event_id === undefined) wire.event_id = newEventId();
-        // The generated serializer writes the contract's fields in the spec's order, several times
-        // faster than JSON.stringify; it is only ever given a payload the strict validator accepted.
-        return { channel, address, eventId: wire.event_id as string, body: definition.serialize(wire) };
+        // JSON.stringify rather than the generated serializer (fields in the spec's order): on Node 20 the
+        // serializer's character loop made a publish ~8% slower end to end (bench section 2).
+        return { channel, address, eventId: wire.event_id as string, body: JSON.stringify(wire) };
       }
     }
   }
@@ -109,7 +109,6 @@ interface ChannelDefinition {
   readonly dateTimeFields: readonly string[];
   readonly parameters: readonly { readonly name: string; readonly payloadPointer: string }[];
   readonly validateStrict: (payload: unknown) => boolean;
-  readonly serialize: (payload: unknown) => string;
   readonly buildAddress: (parameters: Record<string, string>) => string | undefined;
 }
 
@@ -210,10 +209,7 @@ function prepareExplaining<C extends ChannelName>(
     const where = address ?? (definition.address as string);
     throw new ContractValidationError(where, dedupeReasons(reasons));
   }
-  // The generated serializer writes the contract's fields in the spec's order, several times
-  // faster than JSON.stringify; it is only ever given a payload the strict validator accepted.
-  const body = (definition.serialize as (payload: unknown) => string)(wire);
-  return { channel, address, eventId: wire.event_id as string, body };
+  return { channel, address, eventId: wire.event_id as string, body: JSON.stringify(wire) };
 }
 
 function toWire(
