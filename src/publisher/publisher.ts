@@ -381,8 +381,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   // Ordering. Publishes are pipelined: a PUBLISH is written as soon as publish() is called, without waiting
   // for the reply to the one before. Order holds because ioredis writes one connection's commands in call
-  // order (resending unanswered ones, in order, before anything new after a reconnect) and Redis runs one
-  // connection's commands in the order received. Where order could break is a failure, hence per channel:
+  // order (with autoResendUnfulfilledCommands, a caller's client resends the unanswered ones, in order,
+  // before anything new after a reconnect) and Redis runs one connection's commands in the order received.
+  // Where order could break is a failure, hence per channel:
   // - messages are sent in call order, and those awaiting a reply are always the oldest unsettled ones;
   // - when one fails transiently (connection lost, no reply in time, LOADING...), it and every later one
   //   still awaiting a reply go again, in call order, after its backoff, and nothing newer goes before
@@ -391,7 +392,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
   // - while a retry is pending, or messages are in the fallback buffer, newer messages queue behind;
   // - with minSubscribers > 0 one PUBLISH is in flight at a time: whether the next may go depends on the
   //   subscriber count in this one's reply (a subscriber joining mid-pipeline would get a later one first).
-  // So the first copy of each message that Redis runs comes in publish() call order. One exception: a
+  // So, per channel, the first copy of each message that Redis runs comes in publish() call order (a
+  // message rejected with PublishError may or may not have run; one dropped from the buffer never runs
+  // again, but it may have run before it was buffered). One exception: a
   // "not now" reply error (LOADING, TRYAGAIN, CLUSTERDOWN) to one PUBLISH while Redis ran a later one of
   // the same pipeline, i.e. the server's state flipped between the two; the later ones then go again
   // after the retried one, so that the last copy of each is in order.
