@@ -2,7 +2,6 @@
 // message, validators, examples), the `ChannelPayloads` map that types the runtime, and per
 // channel the pure address helpers `buildAddress` and `parseAddress`.
 import { type GeneratedFile, tsBanner } from "./banner.js";
-import { serializerName } from "./emit-serializers.js";
 import { validatorName } from "./emit-validators.js";
 import type { ContractChannel, ContractModel } from "./load-spec.js";
 
@@ -99,7 +98,6 @@ function channelEntry(channel: ContractChannel): string {
     `operations: ${json(channel.operations.map((o) => ({ id: o.id, action: o.action, title: o.title })))},`,
     `validateStrict: ${validatorName(channel.messageName, "strict")},`,
     `validateTolerant: ${validatorName(channel.messageName, "tolerant")},`,
-    `serialize: ${serializerName(channel.messageName)},`,
     `examples: ${json(channel.examples)} satisfies ContractExample<${channel.messageName}>[],`,
     addressHelpers(channel),
   ].join("\n");
@@ -111,7 +109,6 @@ export function emitChannels(model: ContractModel): GeneratedFile {
   const validators = model.channels
     .flatMap((c) => [validatorName(c.messageName, "strict"), validatorName(c.messageName, "tolerant")])
     .sort();
-  const serializers = [...new Set(model.channels.map((c) => serializerName(c.messageName)))].sort();
   const payloadLines = model.channels.map((c) => `  ${json(c.address)}: ${c.messageName};`).join("\n");
   const addressLines = model.channels.map((c) => `  ${json(c.address)}: ${addressType(c)};`).join("\n");
   const parameterLines = model.channels.map((c) => `  ${json(c.address)}: ${parametersType(c)};`).join("\n");
@@ -129,7 +126,6 @@ export function emitChannels(model: ContractModel): GeneratedFile {
 
   const contents = `${tsBanner(model)}
 import type { ${typeNames.join(", ")} } from "./types.js";
-import { ${serializers.join(", ")} } from "./serializers.js";
 import { ${validators.join(", ")} } from "./validators.js";
 
 /** The contract version: \`info.version\` of asyncapi.yaml, equal to the package version. */

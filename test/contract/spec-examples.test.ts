@@ -29,22 +29,3 @@ describe("spec examples", () => {
     },
   );
 });
-
-describe("generated serializers", () => {
-  it.each(examples)("%s serialises to the same JSON as JSON.stringify", (_name, channel, payload) => {
-    const serialize = channels[channel].serialize as (p: unknown) => string;
-    expect(serialize(payload)).toBe(JSON.stringify(payload));
-  });
-
-  it.each([
-    ["quotes and backslashes", 'a"b\\c'],
-    ["control characters", "tab\there\u0001\n"],
-    ["line separators", "\u2028\u2029"],
-    ["non-ASCII", "stratégie-東京-😀"],
-    ["a lone surrogate", "\ud800x"],
-  ])("escapes free text with %s exactly as JSON.parse reads it back", (_name, strategy) => {
-    const payload = { ...channels["signals.generated"].examples[0]?.payload, strategy_id: strategy };
-    const wire = channels["signals.generated"].serialize(payload as never);
-    expect(JSON.parse(wire)).toEqual(payload);
-  });
-});

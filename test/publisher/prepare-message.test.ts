@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { PriceUpdateEvent, SignalEvent } from "../../generated/index.js";
 import { ContractValidationError } from "../../src/errors.js";
-import { newEventId, prepareMessage } from "../../src/publisher/prepare-message.js";
+import { prepareMessage } from "../../src/publisher/prepare-message.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -77,8 +77,8 @@ describe("prepareMessage: the wire form", () => {
     );
   });
 
-  it("fills in version 4 UUIDs, distinct across refills of the random pool", () => {
-    const ids = Array.from({ length: 1_000 }, () => newEventId());
+  it("fills in distinct version 4 UUIDs", () => {
+    const ids = Array.from({ length: 1_000 }, () => prepareMessage("signals.generated", signal).eventId);
     expect(ids.filter((id) => !UUID.test(id))).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
   });
