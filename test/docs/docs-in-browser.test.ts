@@ -122,6 +122,7 @@ describe("the HTML docs in Chromium", () => {
     const pattern = channels["price.updated.{symbol}"].parameters[0]?.pattern ?? "";
     const rule = messageSection("PriceUpdateEvent").getByText(pattern, { exact: true }).first();
     await expectVisible(rule, `the symbol pattern ${pattern}`);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, after CSS text-transform, is what this checks
     expect(await rule.innerText()).toBe(pattern);
   });
 
