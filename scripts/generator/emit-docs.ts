@@ -51,23 +51,25 @@ const clientScript = `(function () {
   var documentJson = JSON.parse(document.getElementById("asyncapi-document").textContent);
   var config = JSON.parse(document.getElementById("asyncapi-config").textContent);
   // A click that lands before React has run the mount effects of hydration is undone by them,
-  // so click, look again on the next turn, and stop once no collapsed schema is left.
-  function expandEverySchema(attemptsLeft) {
+  // so click, look again on the next turn, and stop once nothing has been collapsed for a while
+  // (a slow machine can run those effects late).
+  function expandEverySchema(attemptsLeft, quietChecks) {
     var collapsed = Array.prototype.filter.call(root.querySelectorAll("button"), function (button) {
       return button.textContent === "Expand all";
     });
-    if (collapsed.length === 0 || attemptsLeft === 0) {
-      root.setAttribute("data-expanded", collapsed.length === 0 ? "true" : "partly");
+    collapsed.forEach(function (button) { button.click(); });
+    var quiet = collapsed.length === 0 ? quietChecks + 1 : 0;
+    if (quiet >= 5 || attemptsLeft === 0) {
+      root.setAttribute("data-expanded", quiet > 0 ? "true" : "partly");
       return;
     }
-    collapsed.forEach(function (button) { button.click(); });
-    setTimeout(function () { expandEverySchema(attemptsLeft - 1); }, 50);
+    setTimeout(function () { expandEverySchema(attemptsLeft - 1, quiet); }, 50);
   }
   AsyncApiStandalone.hydrate(
     {
       schema: documentJson,
       config: config,
-      onPluginManagerReady: function () { setTimeout(function () { expandEverySchema(100); }, 0); }
+      onPluginManagerReady: function () { setTimeout(function () { expandEverySchema(400, 0); }, 0); }
     },
     root
   );

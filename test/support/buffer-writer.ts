@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     path: journalPath,
     fsync: fsync as FsyncPolicy,
   });
-  // stdout is a pipe: on Linux each write is synchronous, so a printed seq left this process before the next append.
+  // A line is printed only after append() returned: whatever the parent reads was promised first.
   for (let i = 1; i <= Number(count); i++) {
     const entry = buffer.append(WRITER_CHANNEL, writerPayload(i));
     process.stdout.write(`${entry.seq} ${buffer.durability.durable ? "durable" : "memory"}\n`);
