@@ -8,10 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { channels, type SignalEvent } from "../generated/index.js";
+import { startRedisServer } from "../scripts/support/redis-server.js";
 import { createFallbackBuffer } from "../src/publisher/fallback-buffer.js";
 import { createPublisher } from "../src/publisher/index.js";
 import { prepareMessage } from "../src/publisher/prepare-message.js";
-import { startRedisServer } from "../test/support/redis-server.js";
 import type { Cell, SectionResult } from "./support/report.js";
 import { now, round } from "./support/stats.js";
 

@@ -18,7 +18,7 @@ import {
   formatReasons,
   type InvalidMessage,
 } from "../src/index.js";
-import { type RedisServerHandle, startRedisServer } from "../test/support/redis-server.js";
+import { type RedisServerHandle, startRedisServer } from "./support/redis-server.js";
 
 /** Nothing in the demo waits longer than this for Redis or a message: past it, the demo failed. */
 const WAIT_MS = 30_000;

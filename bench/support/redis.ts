@@ -1,7 +1,7 @@
 // The throwaway redis-server the Redis sections run against, and the client options both sides of
 // every comparison share.
 import { Redis } from "ioredis";
-import { type RedisServerHandle, startRedisServer } from "../../test/support/redis-server.js";
+import { type RedisServerHandle, startRedisServer } from "../../scripts/support/redis-server.js";
 
 export type { RedisServerHandle };
 

@@ -6,10 +6,14 @@ import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "../../generated/index.js";
+import {
+  findFreePort,
+  type RedisServerHandle,
+  startRedisServer,
+} from "../../scripts/support/redis-server.js";
 import { createSubscriber, type Subscriber } from "../../src/subscriber/index.js";
 import { waitFor } from "../subscriber/wait-for.js";
 import { pythonWireCases } from "../support/python-wire.js";
-import { findFreePort, type RedisServerHandle, startRedisServer } from "../support/redis-server.js";
 import { runTradingEvents } from "../support/run-cli.js";
 
 const main = resolve(import.meta.dirname, "../../src/cli/main.ts");

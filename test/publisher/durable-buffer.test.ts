@@ -7,6 +7,11 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
+  type RedisServerHandle,
+  startRedisServer,
+  stopAllRedisServers,
+} from "../../scripts/support/redis-server.js";
+import {
   createPublisher,
   type Publisher,
   type PublisherEvents,
@@ -21,7 +26,6 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
-import { type RedisServerHandle, startRedisServer, stopAllRedisServers } from "../support/redis-server.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

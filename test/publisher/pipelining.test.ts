@@ -4,6 +4,11 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { SignalEvent } from "../../generated/index.js";
 import {
+  type RedisServerHandle,
+  startRedisServer,
+  stopAllRedisServers,
+} from "../../scripts/support/redis-server.js";
+import {
   createPublisher,
   type Publisher,
   type PublisherEvents,
@@ -19,7 +24,6 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
-import { type RedisServerHandle, startRedisServer, stopAllRedisServers } from "../support/redis-server.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

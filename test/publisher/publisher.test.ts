@@ -2,6 +2,11 @@
 // Redis, which failures are retried, how the fallback buffer keeps order and bounds, and close().
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import {
+  type RedisServerHandle,
+  startRedisServer,
+  stopAllRedisServers,
+} from "../../scripts/support/redis-server.js";
 import { ContractValidationError } from "../../src/errors.js";
 import { FallbackBufferFullError } from "../../src/publisher/fallback-buffer.js";
 import {
@@ -20,7 +25,6 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
-import { type RedisServerHandle, startRedisServer, stopAllRedisServers } from "../support/redis-server.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

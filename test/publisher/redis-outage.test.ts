@@ -4,6 +4,7 @@
 // still reconnecting counts as not delivered and stays buffered. Without that, pub/sub would drop it.
 import { Redis } from "ioredis";
 import { afterAll, afterEach, expect, it } from "vitest";
+import { startRedisServer, stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import {
   createPublisher,
   type Publisher,
@@ -18,7 +19,6 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
-import { startRedisServer, stopAllRedisServers } from "../support/redis-server.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -4,9 +4,9 @@ import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ChannelName, channelNames, channels } from "../../generated/index.js";
+import { type RedisServerHandle, startRedisServer } from "../../scripts/support/redis-server.js";
 import { checkRawMessage } from "../../src/contract/validate.js";
 import { createSubscriber, type Subscriber } from "../../src/subscriber/index.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redis-server.js";
 import { waitFor } from "./wait-for.js";
 
 const MAX_BYTES = 2048;

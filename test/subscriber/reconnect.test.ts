@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { type RedisServerHandle, startRedisServer } from "../../scripts/support/redis-server.js";
 import {
   createSubscriber,
   type Gap,
@@ -12,7 +13,6 @@ import {
   type Subscriber,
   type SubscriberOptions,
 } from "../../src/subscriber/index.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redis-server.js";
 import { waitFor } from "./wait-for.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];

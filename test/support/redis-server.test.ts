@@ -8,7 +8,7 @@ import {
   RedisServerStartError,
   startRedisServer,
   stopAllRedisServers,
-} from "./redis-server.js";
+} from "../../scripts/support/redis-server.js";
 
 afterAll(stopAllRedisServers);
 

@@ -1,5 +1,6 @@
-// Starts throw-away redis-server processes on free ports for tests, so no test touches the machine's
-// shared Redis on 6379. Every started server is tracked; stopAllRedisServers() (or process exit) ends them.
+// Starts throw-away redis-server processes on free ports for the tests, the demo and the benchmarks, so
+// none of them touches the machine's shared Redis on 6379. Every started server is tracked;
+// stopAllRedisServers() (or process exit) ends them.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
