@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   type RedisServerHandle,
   startRedisServer,
@@ -17,6 +17,7 @@ import {
   type PublisherEvents,
   type PublisherOptions,
 } from "../../src/publisher/index.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,
   makeTempDir,
@@ -27,10 +28,7 @@ import {
   waitFor,
 } from "../support/publisher-fixtures.js";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);
 
 const CHILD = path.join(import.meta.dirname, "../support/publisher-process.ts");

@@ -1,7 +1,7 @@
 // The publisher pipelines: publishes to one channel go out without waiting for each other's replies, and
 // a failure in the middle of a pipeline never lets a later message overtake an earlier one.
 import { Redis } from "ioredis";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { SignalEvent } from "../../generated/index.js";
 import {
   type RedisServerHandle,
@@ -17,6 +17,7 @@ import {
   PublishTimeoutError,
 } from "../../src/publisher/index.js";
 import { prepareMessage } from "../../src/publisher/prepare-message.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,
   type RecordingSubscriber,
@@ -25,10 +26,7 @@ import {
   waitFor,
 } from "../support/publisher-fixtures.js";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);
 
 async function server(): Promise<RedisServerHandle> {

@@ -1,7 +1,7 @@
 // The publisher against real redis-server processes: what a publish resolves to, what never reaches
 // Redis, which failures are retried, how the fallback buffer keeps order and bounds, and close().
 import { Redis } from "ioredis";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   type RedisServerHandle,
   startRedisServer,
@@ -18,6 +18,7 @@ import {
   type PublisherEvents,
   type PublisherOptions,
 } from "../../src/publisher/index.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,
   type RecordingSubscriber,
@@ -26,10 +27,7 @@ import {
   waitFor,
 } from "../support/publisher-fixtures.js";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);
 
 // Short budgets so that giving up is quick; ordering and counting are what the tests check.

@@ -3,7 +3,7 @@
 // requires one subscriber per message (minSubscribers), so a message published while the subscriber is
 // still reconnecting counts as not delivered and stays buffered. Without that, pub/sub would drop it.
 import { Redis } from "ioredis";
-import { afterAll, afterEach, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { startRedisServer, stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import {
   createPublisher,
@@ -12,6 +12,7 @@ import {
   type PublishResult,
   PublishTimeoutError,
 } from "../../src/publisher/index.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,
   type RecordingSubscriber,
@@ -20,10 +21,7 @@ import {
   waitFor,
 } from "../support/publisher-fixtures.js";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);
 
 function track<T extends Publisher | RecordingSubscriber>(value: T): T {

@@ -3,7 +3,7 @@
 // resubscription and a `gap` event, with nothing unhandled on the way.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type RedisServerHandle, startRedisServer } from "../../scripts/support/redis-server.js";
 import {
   createSubscriber,
@@ -13,12 +13,10 @@ import {
   type Subscriber,
   type SubscriberOptions,
 } from "../../src/subscriber/index.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
 import { waitFor } from "./wait-for.js";
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function server(args: string[] = []): Promise<RedisServerHandle> {
   const started = await startRedisServer({ args });
