@@ -1,4 +1,6 @@
 // The CLI's window on the world, passed in so that commands stay testable and print nothing else.
+import { readFile } from "node:fs/promises";
+
 export interface CliIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
@@ -17,4 +19,13 @@ export const EXIT_USAGE = 2;
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
+}
+
+/** The raw message a command works on: the file's bytes, or stdin's when no file or "-" is given. */
+export async function readMessageInput(file: string | undefined, io: CliIo): Promise<Buffer> {
+  try {
+    return file === undefined || file === "-" ? await io.readStdin() : await readFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
 }

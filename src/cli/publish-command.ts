@@ -1,13 +1,12 @@
 // `trading-events publish <address> [file|-] | --example`: checks one message with the producer's
 // (strict) rules, then PUBLISHes it on a short-lived connection that fails fast when Redis is away.
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { type ChannelName, channelNames, channels } from "../../generated/index.js";
 import { isChannelName, type ResolvedAddress, resolveAddress } from "../contract/addresses.js";
 import { formatReasons } from "../contract/reasons.js";
 import { type CheckResult, checkPayload, checkRawMessage } from "../contract/validate.js";
-import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from "./io.js";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, readMessageInput, UsageError } from "./io.js";
 
 /** Redis could not be reached (or refused the command): distinct from an invalid message (1). */
 export const EXIT_REDIS_UNAVAILABLE = 3;
@@ -65,12 +64,7 @@ export async function publishCommand(args: string[], io: CliIo): Promise<number>
   if (values.example) {
     checked = checkPayload(resolved.channel, exampleFor(resolved), "strict", resolved.parameters);
   } else {
-    let raw: Buffer;
-    try {
-      raw = file === undefined || file === "-" ? await io.readStdin() : await readFile(file);
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-    }
+    const raw = await readMessageInput(file, io);
     checked = checkRawMessage(resolved.channel, raw, "strict", { parameters: resolved.parameters });
   }
   if (!checked.ok) {

@@ -1,11 +1,10 @@
 // `trading-events validate <channel-address> [file]`: checks one raw message against the contract.
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type ChannelName, type ChannelParameters, channelNames } from "../../generated/index.js";
 import { isChannelName, resolveAddress } from "../contract/addresses.js";
 import { formatReasons } from "../contract/reasons.js";
 import { checkRawMessage } from "../contract/validate.js";
-import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from "./io.js";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, readMessageInput, UsageError } from "./io.js";
 
 export const validateHelp = `Usage: trading-events validate <channel-address> [file|-] [--strict]
 
@@ -49,12 +48,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     );
   }
 
-  let raw: Buffer;
-  try {
-    raw = file === undefined || file === "-" ? await io.readStdin() : await readFile(file);
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  const raw = await readMessageInput(file, io);
   const view = values.strict ? "strict" : "tolerant";
   const result = checkRawMessage(channel, raw, view, parameters ? { parameters } : {});
   if (result.ok) {
