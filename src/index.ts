@@ -14,7 +14,13 @@ export {
   contractVersion,
 } from "../generated/index.js";
 export type * from "../generated/types.js";
-export { isChannelName, type ResolvedAddress, requireAddress, resolveAddress } from "./contract/addresses.js";
+export {
+  isChannelName,
+  type ResolvedAddress,
+  requireAddress,
+  resolveAddress,
+  resolveAddressOrChannel,
+} from "./contract/addresses.js";
 export { formatReasons, type ValidationReason } from "./contract/reasons.js";
 export {
   type CheckResult,

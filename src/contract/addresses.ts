@@ -27,3 +27,15 @@ export function requireAddress(address: string): ResolvedAddress {
 export function isChannelName(name: string): name is ChannelName {
   return Object.hasOwn(channels, name);
 }
+
+/**
+ * A concrete address (`price.updated.BRK.B`, with its parameters) or a channel name as written in
+ * the spec (`price.updated.{symbol}`, with no parameters to compare against the payload).
+ */
+export function resolveAddressOrChannel(
+  name: string,
+): { channel: ChannelName; parameters: ChannelParameters[ChannelName] | undefined } | undefined {
+  const resolved = resolveAddress(name);
+  if (resolved) return { channel: resolved.channel, parameters: resolved.parameters };
+  return isChannelName(name) ? { channel: name, parameters: undefined } : undefined;
+}

@@ -10,10 +10,10 @@ import {
   channelNames,
   channels,
 } from "../../generated/index.js";
-import { isChannelName, requireAddress } from "../contract/addresses.js";
+import { resolveAddressOrChannel } from "../contract/addresses.js";
 import { formatReasons, type ValidationReason } from "../contract/reasons.js";
 import { type ContractView, checkPayload } from "../contract/validate.js";
-import { ContractValidationError } from "../errors.js";
+import { ContractValidationError, UnknownChannelError } from "../errors.js";
 
 /** A channel as the spec names it (`price.updated.{symbol}`) or a concrete address (`price.updated.AAPL`). */
 export type EventAddress = ChannelName | ChannelAddresses[ChannelName];
@@ -48,16 +48,11 @@ export const exampleEvents: { readonly [C in ChannelName]: readonly Readonly<Cha
     ) as unknown as { [C in ChannelName]: ChannelPayloads[C][] },
   );
 
-interface Resolved {
-  channel: ChannelName;
-  /** Present for a concrete address only: the parameter values the payload must carry. */
-  parameters: Record<string, string> | undefined;
-}
-
-function resolve(address: string): Resolved {
-  if (isChannelName(address)) return { channel: address, parameters: undefined };
-  const { channel, parameters } = requireAddress(address);
-  return { channel, parameters: parameters as Record<string, string> };
+/** A channel name, or a concrete address with the parameter values the payload must carry. */
+function resolve(address: string): { channel: ChannelName; parameters: Record<string, string> | undefined } {
+  const resolved = resolveAddressOrChannel(address);
+  if (!resolved) throw new UnknownChannelError(address, channelNames);
+  return { channel: resolved.channel, parameters: resolved.parameters as Record<string, string> | undefined };
 }
 
 /**
