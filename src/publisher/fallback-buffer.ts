@@ -15,6 +15,7 @@ import {
   readJournal,
   setDamageAside,
 } from "./journal.js";
+import { prepareJournalPath } from "./journal-path.js";
 
 export type { FsyncPolicy } from "./journal.js";
 export { JournalWriteError } from "./journal.js";
@@ -270,6 +271,7 @@ export function createFallbackBuffer(options: FallbackBufferOptions): FallbackBu
   function loadJournal(journalPath: string): void {
     let scan: JournalScan;
     try {
+      prepareJournalPath(journalPath);
       scan = readJournal(journalPath);
     } catch (error) {
       loseDurability("journal-unavailable", journalPath, error);

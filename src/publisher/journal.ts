@@ -203,12 +203,6 @@ function isSeq(value: unknown): value is number {
 export function readJournal(journalPath: string): JournalScan {
   let bytes: Buffer;
   try {
-    const stat = fs.statSync(journalPath);
-    // A device or FIFO would read forever or block: only regular files are journals.
-    if (!stat.isFile()) {
-      const code = stat.isDirectory() ? "EISDIR" : "EINVAL";
-      throw Object.assign(new Error(`${code}: ${journalPath} is not a regular file`), { code });
-    }
     bytes = fs.readFileSync(journalPath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
@@ -253,13 +247,13 @@ export interface JournalFile {
 
 /**
  * Opens the journal for appending after truncating it to `validBytes`; writes a header when the file is
- * empty. Throws on any file-system error: the caller decides to fall back to memory.
+ * empty. The path must have passed prepareJournalPath. Throws on any file-system error: the caller decides
+ * to fall back to memory.
  */
 export function openJournalFile(
   journalPath: string,
   options: { readonly validBytes: number; readonly fsync: FsyncPolicy; readonly nextSeq: number },
 ): JournalFile {
-  fs.mkdirSync(path.dirname(journalPath), { recursive: true });
   let fd = fs.openSync(journalPath, "a");
   let sizeBytes: number;
   try {

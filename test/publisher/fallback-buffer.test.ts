@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   AcknowledgeOutOfOrderError,
   type BufferedEntry,
@@ -20,11 +20,17 @@ import {
 } from "../../src/publisher/fallback-buffer.js";
 import { crc32Bytes, encodeRecord, type JournalRecord } from "../../src/publisher/journal.js";
 import { WRITER_CHANNEL, writerPayload } from "../support/buffer-writer.js";
+import type { OpenedOn } from "../support/open-buffer-on.js";
+import { makeUnwritableDir } from "../support/publisher-fixtures.js";
 
 const WRITER_SCRIPT = path.resolve(import.meta.dirname, "../support/buffer-writer.ts");
+const OPEN_BUFFER_SCRIPT = path.resolve(import.meta.dirname, "../support/open-buffer-on.ts");
+/** Far beyond what opening a few buffers takes: reaching it means a path made the buffer hang. */
+const CHILD_DEADLINE_MS = 30_000;
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
 const tempDirs: string[] = [];
+const releases: Array<() => void> = [];
 const openBuffers: FallbackBuffer[] = [];
 afterEach(async () => {
   await Promise.all(openBuffers.splice(0).map((buffer) => buffer.close().catch(() => {})));
@@ -402,36 +408,62 @@ function crc(text: string): string {
 }
 
 describe("durable fallback buffer on an unusable path", () => {
-  it.each<[string, (dir: string) => string, string]>([
+  // Each case: where the journal would go (made in a fresh temp dir), and the errno the buffer reports.
+  const unusable: Array<[string, (dir: string) => string, string[]]> = [
     [
       "a directory that cannot be created (parent is a file)",
       (d) => touch(d, "file.txt", "journal"),
-      "ENOTDIR",
+      ["ENOTDIR"],
     ],
-    ["a path that is a directory", (d) => d, "EISDIR"],
-    ["a character device", () => "/dev/null", "EINVAL"],
-  ])("%s: falls back to memory, reports why, and never throws", (_name, pathIn, code) => {
-    const dir = tempDir();
-    const unusable = pathIn(dir);
-    const lost: unknown[] = [];
-    const { buffer, seen } = open({
-      capacity: 2,
-      path: unusable,
-      onDurabilityLost: (state) => lost.push(state),
-    });
+    ["a path that is a directory", (d) => d, ["EISDIR"]],
+    ["a character device", () => "/dev/null", ["EINVAL"]],
+    // mkdir(2) answers ENOENT in procfs although the parent exists: Node's recursive mkdir spun forever.
+    [
+      "a directory under /proc that mkdir cannot create",
+      () => "/proc/no-such-dir/deeper/journal",
+      ["ENOENT"],
+    ],
+    ["a file that cannot be created in /proc", () => "/proc/journal", ["ENOENT"]],
+    // Root ignores permission bits; makeUnwritableDir then makes the directory immutable (EPERM).
+    ["a directory nobody may write to", (d) => path.join(unwritableDirIn(d), "journal"), ["EACCES", "EPERM"]],
+  ];
+  const paths = new Map<string, string>();
+  const results = new Map<string, OpenedOn>();
+  const dirs: string[] = []; // kept until afterAll, unlike tempDir()'s
+  let childFailure: string | undefined;
 
-    expect(buffer.durability).toMatchObject({
-      durable: false,
-      reason: "journal-unavailable",
-      path: unusable,
-    });
-    const cause = (buffer.durability as { cause: NodeJS.ErrnoException }).cause;
-    expect(cause.code).toBe(code);
-    expect(lost).toEqual([buffer.durability]);
-    expect(seen.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/memory only/)]);
-    appendMany(buffer, 3);
-    expect(seqs(buffer)).toEqual([2, 3]);
+  beforeAll(async () => {
+    for (const [name, pathIn] of unusable) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fallback-buffer-unusable-"));
+      dirs.push(dir);
+      paths.set(name, pathIn(dir));
+    }
+    const run = await runChild(OPEN_BUFFER_SCRIPT, [...paths.values()], CHILD_DEADLINE_MS);
+    if (run.exitCode !== 0) childFailure = `exit ${run.exitCode} ${run.signal}: ${run.stderr}`;
+    for (const line of run.stdout.split("\n").filter((l) => l !== "")) {
+      const opened = JSON.parse(line) as OpenedOn;
+      results.set(opened.path, opened);
+    }
   });
+  afterAll(() => {
+    for (const release of releases.splice(0)) release();
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(unusable)(
+    "%s: falls back to memory at once, reports why, and never throws",
+    (name, _pathIn, codes) => {
+      expect(childFailure).toBeUndefined();
+      const journal = paths.get(name) ?? "";
+      const opened = results.get(journal);
+      expect(opened).toMatchObject({
+        durability: { durable: false, reason: "journal-unavailable", path: path.resolve(journal) },
+        reported: 1,
+        seqs: [2, 3],
+      });
+      expect(codes).toContain(opened?.code);
+    },
+  );
 
   it("a journal that fills the disk mid-stream: the partial record is cut and the buffer goes on in memory", async () => {
     const file = journalPath();
@@ -488,6 +520,37 @@ describe("journal checksum", () => {
     expect(crc32Bytes(Buffer.from("123456789"))).toBe(0xcbf43926);
   });
 });
+
+function unwritableDirIn(parent: string): string {
+  const { dir, release } = makeUnwritableDir(parent);
+  releases.push(release);
+  return dir;
+}
+
+/** Runs a TypeScript child to its end, or SIGKILLs it at `deadlineMs` (the run then reports the signal). */
+function runChild(
+  script: string,
+  args: string[],
+  deadlineMs: number,
+): Promise<{ stdout: string; stderr: string; exitCode: number | null; signal: NodeJS.Signals | null }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: REPO_ROOT });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const deadline = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (exitCode, signal) => {
+      clearTimeout(deadline);
+      resolve({ stdout, stderr, exitCode, signal });
+    });
+  });
+}
 
 function touch(dir: string, fileName: string, below: string): string {
   fs.writeFileSync(path.join(dir, fileName), "a regular file");
