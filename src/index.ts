@@ -18,9 +18,12 @@ export {
   isChannelName,
   type ResolvedAddress,
   requireAddress,
+  requireAddressOrChannel,
+  requireChannel,
   resolveAddress,
   resolveAddressOrChannel,
 } from "./contract/addresses.js";
+export { closestChannel } from "./contract/closest-channel.js";
 export { formatReasons, type ValidationReason } from "./contract/reasons.js";
 export {
   type CheckResult,

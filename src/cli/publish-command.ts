@@ -6,6 +6,7 @@ import { type ChannelName, channelNames, channels } from "../../generated/index.
 import { isChannelName, type ResolvedAddress, resolveAddress } from "../contract/addresses.js";
 import { formatReasons } from "../contract/reasons.js";
 import { type CheckResult, checkPayload, checkRawMessage } from "../contract/validate.js";
+import { UnknownChannelError } from "../errors.js";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, readMessageInput, UsageError } from "./io.js";
 
 /** Redis could not be reached (or refused the command): distinct from an invalid message (1). */
@@ -57,7 +58,7 @@ export async function publishCommand(args: string[], io: CliIo): Promise<number>
         `${address} is a channel, not an address: name one, such as ${exampleAddress(address)}`,
       );
     }
-    throw new UsageError(`unknown address ${JSON.stringify(address)}; channels: ${channelNames.join(", ")}`);
+    throw new UnknownChannelError(address, channelNames);
   }
 
   let checked: CheckResult<unknown>;

@@ -1,4 +1,5 @@
-// Dispatches `trading-events <command>`; turns usage errors into exit code 2 with a hint.
+// Dispatches `trading-events <command>`; turns usage errors (and unknown channels) into exit code 2 with a hint.
+import { UnknownChannelError } from "../errors.js";
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.js";
 import { publishCommand } from "./publish-command.js";
 import { tailCommand } from "./tail-command.js";
@@ -39,7 +40,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     // parseArgs reports unknown options with ERR_PARSE_ARGS_* codes: usage errors too.
     const code = (error as { code?: string }).code ?? "";
-    if (error instanceof UsageError || code.startsWith("ERR_PARSE_ARGS")) {
+    if (
+      error instanceof UsageError ||
+      error instanceof UnknownChannelError ||
+      code.startsWith("ERR_PARSE_ARGS")
+    ) {
       io.stderr(
         `trading-events ${name}: ${(error as Error).message}\nRun trading-events ${name} --help for usage.`,
       );

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { channelNames } from "../../generated/index.js";
 import { formatReasons } from "../contract/reasons.js";
+import { UnknownChannelError } from "../errors.js";
 import { createSubscriber, SubscriberConnectionError } from "../subscriber/index.js";
 import { parseTopic, type Topic, wildcardPattern } from "../subscriber/topics.js";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from "./io.js";
@@ -65,11 +66,7 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError("tail needs at least one address or pattern");
   const topics: Topic[] = positionals.map((text) => {
     const topic = parseTopic(text);
-    if (!topic) {
-      throw new UsageError(
-        `${JSON.stringify(text)} is neither an address nor a pattern of the contract; channels: ${channelNames.join(", ")}`,
-      );
-    }
+    if (!topic) throw new UnknownChannelError(text, channelNames);
     return topic;
   });
   const count = positiveNumber(values.count, "--count", true);

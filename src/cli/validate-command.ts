@@ -1,7 +1,7 @@
 // `trading-events validate <channel-address> [file]`: checks one raw message against the contract.
 import { parseArgs } from "node:util";
 import { channelNames } from "../../generated/index.js";
-import { resolveAddressOrChannel } from "../contract/addresses.js";
+import { requireAddressOrChannel } from "../contract/addresses.js";
 import { formatReasons } from "../contract/reasons.js";
 import { checkRawMessage } from "../contract/validate.js";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, readMessageInput, UsageError } from "./io.js";
@@ -34,13 +34,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (!address) throw new UsageError("validate needs a channel address");
   if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(" ")}`);
 
-  const resolved = resolveAddressOrChannel(address);
-  if (!resolved) {
-    throw new UsageError(
-      `unknown channel address ${JSON.stringify(address)}; channels: ${channelNames.join(", ")}`,
-    );
-  }
-  const { channel, parameters } = resolved;
+  const { channel, parameters } = requireAddressOrChannel(address);
 
   const raw = await readMessageInput(file, io);
   const view = values.strict ? "strict" : "tolerant";

@@ -17,7 +17,7 @@ export function resolveAddress(address: string): ResolvedAddress | undefined {
   return undefined;
 }
 
-/** Like resolveAddress, but an unknown address is an UnknownChannelError. */
+/** Like resolveAddress, but an unknown address is an UnknownChannelError naming the closest channel. */
 export function requireAddress(address: string): ResolvedAddress {
   const resolved = resolveAddress(address);
   if (!resolved) throw new UnknownChannelError(address, channelNames);
@@ -26,6 +26,17 @@ export function requireAddress(address: string): ResolvedAddress {
 
 export function isChannelName(name: string): name is ChannelName {
   return Object.hasOwn(channels, name);
+}
+
+/**
+ * The channel name itself (`price.updated.{symbol}`), checked: anything else, a misspelling or a
+ * value that is not a string (from untyped callers), is an UnknownChannelError naming the closest channel.
+ */
+export function requireChannel<C extends ChannelName>(name: C): C;
+export function requireChannel(name: unknown): ChannelName;
+export function requireChannel(name: unknown): ChannelName {
+  if (typeof name === "string" && isChannelName(name)) return name;
+  throw new UnknownChannelError(typeof name === "string" ? name : String(name), channelNames);
 }
 
 /**
@@ -38,4 +49,14 @@ export function resolveAddressOrChannel(
   const resolved = resolveAddress(name);
   if (resolved) return { channel: resolved.channel, parameters: resolved.parameters };
   return isChannelName(name) ? { channel: name, parameters: undefined } : undefined;
+}
+
+/** Like resolveAddressOrChannel, but a name that is neither is an UnknownChannelError naming the closest channel. */
+export function requireAddressOrChannel(name: string): {
+  channel: ChannelName;
+  parameters: ChannelParameters[ChannelName] | undefined;
+} {
+  const resolved = resolveAddressOrChannel(name);
+  if (!resolved) throw new UnknownChannelError(name, channelNames);
+  return resolved;
 }

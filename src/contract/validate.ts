@@ -7,6 +7,7 @@ import {
   type ChannelPayloads,
   channels,
 } from "../../generated/index.js";
+import { requireChannel } from "./addresses.js";
 import { reasonsFromAjv, type ValidationReason } from "./reasons.js";
 
 /** `strict`: the producer's rules (unknown fields are errors). `tolerant`: the consumer's rules. */
@@ -20,6 +21,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 /**
  * Checks a parsed payload. With `parameters` (those of a concrete address), each parameter must
  * equal the payload field it is taken from: `price.updated.AAPL` carries only `symbol: "AAPL"`.
+ * A `channel` that is not one of the contract's is an UnknownChannelError (naming the closest one).
  */
 export function checkPayload<C extends ChannelName>(
   channel: C,
@@ -27,7 +29,7 @@ export function checkPayload<C extends ChannelName>(
   view: ContractView,
   parameters?: ChannelParameters[C],
 ): CheckResult<ChannelPayloads[C]> {
-  const definition = channels[channel];
+  const definition = channels[requireChannel(channel)];
   const validate = view === "strict" ? definition.validateStrict : definition.validateTolerant;
   if (!validate(payload)) return { ok: false, reasons: reasonsFromAjv(validate.errors) };
   if (parameters) {
@@ -99,13 +101,17 @@ export function parseRawMessage(
   }
 }
 
-/** Parses and checks a raw message received on (or about to be sent to) a channel. */
+/**
+ * Parses and checks a raw message received on (or about to be sent to) a channel. An unknown
+ * `channel` is an UnknownChannelError, whatever the bytes.
+ */
 export function checkRawMessage<C extends ChannelName>(
   channel: C,
   raw: string | Uint8Array,
   view: ContractView,
   options: { parameters?: ChannelParameters[C]; maxBytes?: number } = {},
 ): CheckResult<ChannelPayloads[C]> {
+  requireChannel(channel);
   const parsed = parseRawMessage(raw, options.maxBytes);
   if (!parsed.ok) return parsed;
   return checkPayload(channel, parsed.value, view, options.parameters);

@@ -115,8 +115,13 @@ describe("trading-events tail", () => {
   });
 
   it.each([
-    ["an unknown address", ["tail", "signals.created"], 2, /neither an address nor a pattern/],
-    ["a pattern the contract does not define", ["tail", "signals.*"], 2, /neither an address nor a pattern/],
+    [
+      "a misspelled address",
+      ["tail", "prices.updated.AAPL"],
+      2,
+      /unknown channel "prices\.updated\.AAPL": did you mean price\.updated\.\{symbol\}\?/,
+    ],
+    ["a pattern the contract does not define", ["tail", "signals.*"], 2, /unknown channel "signals\.\*"/],
     [
       "a count that is not a positive integer",
       ["tail", "signals.generated", "--count", "0"],
@@ -234,7 +239,11 @@ describe("trading-events publish", () => {
       /such as price\.updated\.AAPL/,
     ],
     ["a file and --example", ["publish", "signals.generated", "x.json", "--example"], /not both/],
-    ["an unknown address", ["publish", "signal.generated", "--example"], /unknown address/],
+    [
+      "a misspelled address",
+      ["publish", "signal.generated", "--example"],
+      /unknown channel "signal\.generated": did you mean signals\.generated\?/,
+    ],
   ])("%s is a usage error", async (_name, args, message) => {
     const run = await runTradingEvents([...args, "--redis", server.url]);
     expect(run.code).toBe(2);

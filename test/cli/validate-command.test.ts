@@ -82,12 +82,17 @@ describe("trading-events validate", () => {
   });
 
   it.each([
-    ["an unknown channel", ["validate", "orders.cancelled"], /unknown channel address "orders.cancelled"/],
     [
-      "a glob in the symbol",
-      ["validate", "price.updated.AA*"],
-      /unknown channel address "price.updated.AA\*"/,
+      "an unknown channel",
+      ["validate", "orders.cancelled"],
+      /unknown channel "orders.cancelled" \(channels: /,
     ],
+    [
+      "a misspelled channel",
+      ["validate", "ordres.executed"],
+      /unknown channel "ordres.executed": did you mean orders\.executed\?/,
+    ],
+    ["a glob in the symbol", ["validate", "price.updated.AA*"], /unknown channel "price.updated.AA\*"/],
     ["no channel", ["validate"], /needs a channel address/],
     ["an unknown option", ["validate", "--lenient", "signals.generated"], /--lenient/],
     ["an unreadable file", ["validate", "signals.generated", "/nonexistent/file.json"], /cannot read/],
