@@ -68,6 +68,9 @@ export type { SubscriberConnectionOptions } from "./subscriber/create-subscriber
 export {
   type AddressTopic,
   createSubscriber,
+  DEFAULT_DEDUP,
+  type DedupOptions,
+  type DedupSettings,
   type DeliveryContext,
   type EventHandler,
   type Gap,

@@ -5,11 +5,14 @@ import {
   type ChannelName,
   type ChannelParameters,
   type ChannelPayloads,
+  channelNames,
   channels,
 } from "../../generated/index.js";
 import type { ValidationReason } from "../contract/reasons.js";
 import { checkRawMessage, DEFAULT_MAX_MESSAGE_BYTES } from "../contract/validate.js";
-import { createDedupWindow, type DedupWindow } from "./dedup-window.js";
+import { bodyKey } from "./body-key.js";
+import { type ChannelDedup, type DedupOptions, dedupForChannel } from "./dedup-policy.js";
+import type { DedupWindow } from "./dedup-window.js";
 import {
   HandlerError,
   HeartbeatTimeoutError,
@@ -86,7 +89,7 @@ export interface SubscriberStats {
   /** Valid, non-duplicate messages handed to handlers and streams. */
   delivered: number;
   invalid: number;
-  /** Valid messages dropped because their `event_id` was seen within the dedup window. */
+  /** Valid messages dropped because their `event_id` (or, with `byBody`, their bytes) was seen within the dedup window. */
   duplicates: number;
   /** Handler calls that threw or rejected. */
   handlerErrors: number;
@@ -104,7 +107,13 @@ export interface SubscriberOptions {
   readonly connection?: string | SubscriberConnectionOptions | Redis;
   /** Larger messages are invalid, checked before parsing. Default 1 MiB. */
   readonly maxMessageBytes?: number;
-  /** How many recent `event_id`s to remember per subscription; `false` keeps duplicates. Default 10,000. */
+  /**
+   * Drops copies of a message: same `event_id` (or, with `byBody`, same bytes) within the window of
+   * the subscription. Bounded by count and age (default 100,000 keys, 5 minutes); per channel with
+   * `channels`; `false` keeps every copy. See the README for sizing.
+   */
+  readonly dedup?: false | DedupOptions;
+  /** Shorthand for `dedup: { maxEntries }`; `false` keeps duplicates. Ignored when `dedup` is given. */
   readonly dedupWindow?: number | false;
   /** PING period and reply timeout; on timeout the connection is reopened. Default 15 s / 5 s. */
   readonly heartbeat?: { readonly intervalMs?: number; readonly timeoutMs?: number } | false;
@@ -178,6 +187,7 @@ interface Subscription {
   readonly key: string;
   readonly sinks: Set<Sink>;
   readonly dedup: DedupWindow | undefined;
+  readonly dedupPolicy: ChannelDedup | undefined;
   /** The connection epoch on which Redis confirmed it; 0 = not (yet) on this connection. */
   confirmedEpoch: number;
   inFlightEpoch: number;
@@ -190,7 +200,6 @@ interface Waiter {
 }
 
 const DEFAULT_URL = "redis://127.0.0.1:6379";
-const DEFAULT_DEDUP_WINDOW = 10_000;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5_000;
 const DEFAULT_RESUBSCRIBE_DELAY_MS = 1_000;
@@ -220,7 +229,9 @@ function openConnection(connection: SubscriberOptions["connection"]): Redis {
 
 export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const dedupCapacity = options.dedupWindow === false ? 0 : (options.dedupWindow ?? DEFAULT_DEDUP_WINDOW);
+  const dedupPolicies = new Map<ChannelName, ChannelDedup | undefined>(
+    channelNames.map((channel) => [channel, dedupForChannel(channel, options.dedup, options.dedupWindow)]),
+  );
   const resubscribeDelayMs = options.resubscribeDelayMs ?? DEFAULT_RESUBSCRIBE_DELAY_MS;
   const excerptBytes = options.excerptBytes ?? DEFAULT_EXCERPT_BYTES;
   const heartbeat =
@@ -393,8 +404,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
         reportInvalid(subscription, address, message, receivedAt, result.reasons);
         return;
       }
-      const eventId = (result.value as { event_id?: unknown }).event_id;
-      if (typeof eventId === "string" && subscription.dedup?.seen(eventId)) {
+      if (subscription.dedup && isDuplicate(subscription, result.value, message, receivedAt)) {
         counters.duplicates += 1;
         return;
       }
@@ -411,6 +421,19 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
       // Never let anything escape into ioredis's parser callback: it would become an uncaught exception.
       emit("error", error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  function isDuplicate(
+    subscription: Subscription,
+    event: unknown,
+    message: Buffer,
+    receivedAt: Date,
+  ): boolean {
+    const { dedup, dedupPolicy } = subscription;
+    if (!dedup || !dedupPolicy) return false;
+    const eventId = (event as { event_id?: unknown }).event_id;
+    const key = typeof eventId === "string" ? eventId : dedupPolicy.byBody ? bodyKey(message) : undefined;
+    return key !== undefined && dedup.seen(key, receivedAt.getTime());
   }
 
   function deliver(sink: Sink, event: unknown, context: DeliveryContext): void {
@@ -527,7 +550,8 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
           topic,
           key,
           sinks: new Set(),
-          dedup: dedupCapacity > 0 ? createDedupWindow(dedupCapacity) : undefined,
+          dedup: dedupPolicies.get(topic.channel)?.create(),
+          dedupPolicy: dedupPolicies.get(topic.channel),
           confirmedEpoch: 0,
           inFlightEpoch: 0,
         };

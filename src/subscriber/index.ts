@@ -14,6 +14,7 @@ export {
   type SubscriberStream,
   type Unsubscribe,
 } from "./create-subscriber.js";
+export { DEFAULT_DEDUP, type DedupOptions, type DedupSettings } from "./dedup-policy.js";
 export {
   HandlerError,
   HeartbeatTimeoutError,
