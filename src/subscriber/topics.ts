@@ -1,7 +1,7 @@
 // What a subscriber listens to on Redis: concrete addresses (SUBSCRIBE) or a channel's wildcard
 // pattern (PSUBSCRIBE `price.updated.*`), derived from the catalogue rather than written per channel.
 import { type ChannelName, type ChannelParameters, channelNames, channels } from "../../generated/index.js";
-import { isChannelName, resolveAddress } from "../contract/addresses.js";
+import { isChannelName, requireChannel, resolveAddress } from "../contract/addresses.js";
 import { UnknownChannelError } from "../errors.js";
 
 /** One Redis subscription: a concrete address, or the pattern that matches every address of a channel. */
@@ -42,10 +42,11 @@ function hasParameters(channel: ChannelName): boolean {
 
 /**
  * The topics for a channel: its one address, the concrete addresses built from a selection, or
- * the wildcard pattern. A selected value that is not a valid parameter is an UnknownChannelError.
+ * the wildcard pattern. A channel that is not the contract's (a misspelling) or a selected value
+ * that is not a valid parameter is an UnknownChannelError naming the closest channel.
  */
 export function topicsFor<C extends ChannelName>(channel: C, selection?: ParameterSelection<C>): Topic<C>[] {
-  const definition = channels[channel];
+  const definition = channels[requireChannel(channel)];
   const lists = (selection ?? {}) as Record<string, readonly string[] | undefined>;
   for (const key of Object.keys(lists)) {
     if (!definition.parameters.some((p) => `${p.name}s` === key)) {

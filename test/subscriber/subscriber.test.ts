@@ -13,6 +13,7 @@ import {
   type SubscriberOptions,
   topicsFor,
 } from "../../src/subscriber/index.js";
+import { UnknownChannelError } from "../../src/errors.js";
 import { pythonWireCases } from "../support/python-wire.js";
 import { waitFor } from "./wait-for.js";
 
@@ -384,6 +385,27 @@ describe("connection", () => {
     await s.close();
     expect(publisher.status).toBe("ready");
     expect(await publisher.ping()).toBe("PONG");
+  });
+});
+
+describe("unknown channels", () => {
+  // What an untyped caller (JavaScript, a config file) can pass: a misspelled channel name.
+  const misspelled = "signals.generatd" as ChannelName;
+
+  it("handle() rejects with an UnknownChannelError naming the closest channel, and subscribes nothing", async () => {
+    const { subscriber: s } = subscriber();
+    const attempt = s.handle(misspelled, () => {});
+    await expect(attempt).rejects.toBeInstanceOf(UnknownChannelError);
+    await expect(attempt).rejects.toMatchObject({ closestChannel: "signals.generated" });
+    await expect(attempt).rejects.toThrow(/did you mean signals\.generated/);
+    expect(s.stats().received).toBe(0);
+    await s.subscribed();
+  });
+
+  it("stream() throws an UnknownChannelError naming the closest channel", () => {
+    const { subscriber: s } = subscriber();
+    expect(() => s.stream([misspelled], { overflow: "error" })).toThrow(UnknownChannelError);
+    expect(() => s.stream(misspelled, { overflow: "error" })).toThrow(/did you mean signals\.generated/);
   });
 });
 

@@ -1,5 +1,6 @@
 // Topics, the dedup window and the stream queue on their own: the pieces the subscriber is built from.
 import { describe, expect, it } from "vitest";
+import type { ChannelName } from "../../generated/index.js";
 import { UnknownChannelError } from "../../src/errors.js";
 import { createDedupWindow } from "../../src/subscriber/dedup-window.js";
 import { createEventQueue } from "../../src/subscriber/event-queue.js";
@@ -50,6 +51,22 @@ describe("topicsFor", () => {
         (t) => `${t.kind} ${t.name}`,
       ),
     ).toEqual(["address price.updated.AAPL", "address price.updated.BRK.B"]);
+  });
+
+  it.each([
+    ["a missing letter", "signals.generatd", "signals.generated"],
+    ["a plural", "orders.executeds", "orders.executed"],
+    ["an address instead of the channel name", "price.updated.AAPL", "price.updated.{symbol}"],
+    ["a misspelled parameterised channel", "price.update.{symbol}", "price.updated.{symbol}"],
+  ])("an unknown channel (%s) is an UnknownChannelError naming the closest one", (_reason, name, closest) => {
+    const attempt = () => topicsFor(name as ChannelName);
+    expect(attempt).toThrow(UnknownChannelError);
+    expect(attempt).toThrow(closest);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as UnknownChannelError).closestChannel).toBe(closest);
+    }
   });
 
   it.each([["A*"], [""], ["has space"], ["X".repeat(33)]])("rejects the symbol %j", (symbol) => {
