@@ -14,6 +14,8 @@ export {
   contractVersion,
 } from "../generated/index.js";
 export type * from "../generated/types.js";
+export { InvalidRedisUrlError, redactRedisUrl, redisOptionsFromUrl } from "./connection/redis-url.js";
+export { TlsConnectionError } from "./connection/tls-failure.js";
 export {
   isChannelName,
   type ResolvedAddress,

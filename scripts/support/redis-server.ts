@@ -14,11 +14,24 @@ export interface RedisServerOptions {
   readonly args?: readonly string[];
   /** How long to wait for the server to answer PING; default 10 s. */
   readonly readyTimeoutMs?: number;
+  /** Also listen with TLS on a second free port (the plain port stays, for the readiness PING). */
+  readonly tls?: RedisTlsFiles;
+}
+
+export interface RedisTlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The CA that client certificates must be signed by. */
+  readonly caFile: string;
+  /** `tls-auth-clients`: "yes" (default) requires a client certificate. */
+  readonly authClients?: "yes" | "no" | "optional";
 }
 
 export interface RedisServerHandle {
   readonly port: number;
   readonly url: string;
+  /** The TLS port when started with `tls`. */
+  readonly tlsPort: number | undefined;
   /** pid of the current process, undefined while stopped. */
   readonly pid: number | undefined;
   readonly running: boolean;
@@ -78,13 +91,16 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   if (options.port === SHARED_REDIS_PORT) {
     throw new Error(`port ${SHARED_REDIS_PORT} belongs to the machine's shared Redis; tests must not use it`);
   }
-  const args = options.args ?? [];
+  const { tls } = options;
+  let tlsPort = tls ? await findFreePort() : undefined;
+  const argsWithTls = () => [...(options.args ?? []), ...(tls && tlsPort ? tlsArgs(tls, tlsPort) : [])];
+  let args = argsWithTls();
   const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
   let current: ServerProcess | undefined;
   let port: number;
 
   if (options.port === undefined) {
-    // A port found free can be taken before redis binds it: pick another one instead of waiting.
+    // A port found free can be taken before redis binds it: pick others instead of waiting.
     let attempt = 0;
     for (;;) {
       const candidate = await findFreePort();
@@ -95,6 +111,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       } catch (error) {
         attempt += 1;
         if (!(error instanceof RedisServerPortInUseError) || attempt >= BIND_RETRY_ATTEMPTS) throw error;
+        if (tls) {
+          tlsPort = await findFreePort();
+          args = argsWithTls();
+        }
       }
     }
   } else {
@@ -105,6 +125,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const handle: RedisServerHandle = {
     port,
     url: `redis://127.0.0.1:${port}`,
+    tlsPort,
     get pid() {
       return current?.exited === false ? current.child.pid : undefined;
     },
@@ -129,6 +150,21 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 /** Stops every server started by this process; use as `afterAll(stopAllRedisServers)`. */
 export async function stopAllRedisServers(): Promise<void> {
   await Promise.all([...liveServers].map((server) => server.stop()));
+}
+
+function tlsArgs(tls: RedisTlsFiles, tlsPort: number): string[] {
+  return [
+    "--tls-port",
+    String(tlsPort),
+    "--tls-cert-file",
+    tls.certFile,
+    "--tls-key-file",
+    tls.keyFile,
+    "--tls-ca-cert-file",
+    tls.caFile,
+    "--tls-auth-clients",
+    tls.authClients ?? "yes",
+  ];
 }
 
 // Restarting on the same port can race with the old socket's teardown or another process: retry briefly.

@@ -2,6 +2,7 @@
 // offline queue, retries transient failures, and falls back to a buffer it replays in order.
 import { Redis, type RedisOptions } from "ioredis";
 import type { ChannelName } from "../../generated/index.js";
+import { asTlsConnectionError } from "../connection/tls-failure.js";
 import { resolveAddress } from "../contract/addresses.js";
 import {
   ConnectionNotReadyError,
@@ -255,7 +256,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let replayRequested = false;
   let replayTimer: NodeJS.Timeout | undefined;
   let replayDelayMs = replayInitialDelayMs;
-  // Set when the connection fails with a reply error (WRONGPASS, NOPERM on HELLO...): not worth retrying.
+  // Set when the connection fails with a reply error (WRONGPASS, NOPERM on HELLO...) or a TLS certificate
+  // failure: not worth retrying.
   let connectionError: unknown;
 
   const connectionWaiters = new Set<() => void>();
@@ -267,8 +269,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
   };
   const onError = (error: unknown) => {
     // Only while (re)connecting: then a reply error is the handshake's (AUTH, HELLO) and will not go away.
-    if (client.status !== "ready" && error instanceof Error && error.name === "ReplyError") {
-      connectionError = error;
+    const permanent =
+      error instanceof Error && error.name === "ReplyError" ? error : asTlsConnectionError(error);
+    if (client.status !== "ready" && permanent !== undefined) {
+      connectionError = permanent;
       for (const wake of [...connectionWaiters]) wake();
     }
     logger.debug?.("publisher: Redis connection error", { error });

@@ -8,6 +8,7 @@ import {
   channelNames,
   channels,
 } from "../../generated/index.js";
+import { explainConnectionError } from "../connection/tls-failure.js";
 import type { ValidationReason } from "../contract/reasons.js";
 import { checkRawMessage, DEFAULT_MAX_MESSAGE_BYTES } from "../contract/validate.js";
 import { bodyKey } from "./body-key.js";
@@ -303,7 +304,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
   const connection = openConnection(options.connection);
 
   connection.on("error", (error: unknown) => {
-    if (!closed) emit("error", new SubscriberConnectionError(error));
+    if (!closed) emit("error", new SubscriberConnectionError(explainConnectionError(error)));
   });
   connection.on("ready", () => {
     if (closed) return;
