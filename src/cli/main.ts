@@ -1,32 +1,33 @@
 #!/usr/bin/env node
-// The `trading-events` executable: wires the process's streams to runCli.
+// The `trading-events` executable: a thin wrapper that hands the process's streams, environment
+// and ctrl-C to runCli and exits with its code.
 import { runCli } from "./run-cli.js";
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
-}
+const interrupted = new AbortController();
+process.on("SIGINT", () => {
+  // A second ctrl-C does not wait for a clean stop.
+  if (interrupted.signal.aborted) process.exit(130);
+  interrupted.abort();
+});
+process.on("SIGTERM", () => interrupted.abort());
 
 runCli(process.argv.slice(2), {
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
-  readStdin,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
   env: process.env,
-  untilInterrupted,
+  signal: interrupted.signal,
 }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exit(code),
   (error: unknown) => {
     process.stderr.write(`trading-events: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
+    exit(1);
   },
 );
+
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdin.destroy();
+  // Whatever a stopped command left open (a socket still closing) must not keep the process alive.
+  setTimeout(() => process.exit(code), 2_000).unref();
+}

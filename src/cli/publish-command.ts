@@ -1,35 +1,32 @@
 // `trading-events publish <address> [file|-] | --example`: checks one message with the producer's
 // (strict) rules, then PUBLISHes it on a short-lived connection that fails fast when Redis is away.
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { type ChannelName, channelNames, channels } from "../../generated/index.js";
 import { isChannelName, type ResolvedAddress, resolveAddress } from "../contract/addresses.js";
 import { formatReasons } from "../contract/reasons.js";
 import { type CheckResult, checkPayload, checkRawMessage } from "../contract/validate.js";
 import { UnknownChannelError } from "../errors.js";
-import { type CliIo, EXIT_FAILURE, EXIT_OK, readMessageInput, UsageError } from "./io.js";
+import { connectionOptionSpecs, connectionOptionsHelp, connectionSettings } from "./connection-options.js";
+import { type CliIo, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, readMessageInput, UsageError } from "./io.js";
+import { CliConnectionError, connectWithDeadline, EXIT_REDIS_UNAVAILABLE } from "./redis-connection.js";
 
-/** Redis could not be reached (or refused the command): distinct from an invalid message (1). */
-export const EXIT_REDIS_UNAVAILABLE = 3;
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
-const CONNECT_TIMEOUT_MS = 5_000;
-
-export const publishHelp = `Usage: trading-events publish <address> [file|-] [--redis <url>]
-       trading-events publish <address> --example [--redis <url>]
+export const publishHelp = `Usage: trading-events publish <address> [file|-] [--redis <url>] [--connect-timeout <s>]
+       trading-events publish <address> --example [--redis <url>] [--connect-timeout <s>]
 
 Checks one message against the contract with the producer's rules (strict: unknown fields are
 errors, the address's parameters must equal the payload's), then publishes it, compacted, on the
 address. Prints the number of subscribers that received it.
 
-  <address>        a concrete address: signals.generated, orders.executed, positions.updated,
-                   price.updated.<symbol> (e.g. price.updated.AAPL)
-  [file|-]         the message, from a file or from stdin ("-" or no file)
-  --example        publish the channel's first example from the contract instead (on a price
-                   address, with the address's symbol)
-  --redis <url>    default: $REDIS_URL, else ${DEFAULT_REDIS_URL}
+  <address>                  a concrete address: signals.generated, orders.executed,
+                             positions.updated, price.updated.<symbol> (e.g. price.updated.AAPL)
+  [file|-]                   the message, from a file or from stdin ("-" or no file)
+  --example                  publish the channel's first example from the contract instead (on a
+                             price address, with the address's symbol)
+${connectionOptionsHelp}
 
-Exit codes: 0 published; 1 invalid message (reasons on stderr); 2 usage error;
-${EXIT_REDIS_UNAVAILABLE} Redis unreachable or the publish failed.
+Exit codes: 0 published; 1 invalid message (reasons on stderr); 2 usage error (unknown option or
+channel: "did you mean …?"); ${EXIT_REDIS_UNAVAILABLE} Redis unreachable, refused the credentials, did not answer within
+--connect-timeout, or the publish failed; ${EXIT_INTERRUPTED} interrupted (ctrl-C).
 
 Channels: ${channelNames.join(", ")}`;
 
@@ -38,7 +35,7 @@ export async function publishCommand(args: string[], io: CliIo): Promise<number>
     args,
     options: {
       example: { type: "boolean", default: false },
-      redis: { type: "string" },
+      ...connectionOptionSpecs,
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -60,6 +57,7 @@ export async function publishCommand(args: string[], io: CliIo): Promise<number>
     }
     throw new UnknownChannelError(address, channelNames);
   }
+  const settings = connectionSettings(values, io.env);
 
   let checked: CheckResult<unknown>;
   if (values.example) {
@@ -74,62 +72,24 @@ export async function publishCommand(args: string[], io: CliIo): Promise<number>
     return EXIT_FAILURE;
   }
 
-  const url = redisUrl(values.redis, io.env);
-  const { redis, firstError } = connectOnce(url);
+  let redis: Awaited<ReturnType<typeof connectWithDeadline>>;
   try {
-    try {
-      await redis.connect();
-    } catch (error) {
-      // connect() only says "Connection is closed"; the error event says why (ECONNREFUSED...).
-      io.stderr(`cannot reach Redis at ${redactUrl(url)}: ${(firstError() ?? (error as Error)).message}`);
-      return EXIT_REDIS_UNAVAILABLE;
-    }
-    try {
-      const receivers = await redis.publish(address, JSON.stringify(checked.value));
-      io.stdout(String(receivers));
-      return EXIT_OK;
-    } catch (error) {
-      io.stderr(`PUBLISH to ${address} failed: ${(error as Error).message}`);
-      return EXIT_REDIS_UNAVAILABLE;
-    }
+    redis = await connectWithDeadline(settings, io.stop);
+  } catch (error) {
+    if (!(error instanceof CliConnectionError)) throw error;
+    if (error.kind !== "stopped") io.stderr(error.message);
+    return EXIT_REDIS_UNAVAILABLE;
+  }
+  try {
+    const receivers = await redis.publish(address, JSON.stringify(checked.value));
+    io.stdout(String(receivers));
+    return EXIT_OK;
+  } catch (error) {
+    io.stderr(`PUBLISH to ${address} failed: ${(error as Error).message}`);
+    return EXIT_REDIS_UNAVAILABLE;
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }
-}
-
-/** The --redis option, else $REDIS_URL, else the local default. */
-export function redisUrl(option: string | undefined, env: Record<string, string | undefined>): string {
-  const url = option ?? (env.REDIS_URL || undefined) ?? DEFAULT_REDIS_URL;
-  if (!/^rediss?:\/\//.test(url))
-    throw new UsageError(`--redis must be a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
-  return url;
-}
-
-/** The URL as safe to print: a password is masked. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-
-// One attempt, no queueing, no retries: a CLI must say "unreachable" instead of hanging.
-function connectOnce(url: string): { redis: Redis; firstError: () => Error | undefined } {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-  });
-  let first: Error | undefined;
-  redis.on("error", (error: Error) => {
-    first ??= error;
-  });
-  return { redis, firstError: () => first };
 }
 
 /** The channel's first example, with the address's parameters written into the payload. */

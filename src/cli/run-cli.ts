@@ -1,9 +1,20 @@
-// Dispatches `trading-events <command>`; turns usage errors (and unknown channels) into exit code 2 with a hint.
+// Dispatches `trading-events <command>` against given streams and returns the exit code: usage
+// errors (and unknown channels) are 2 with a hint, ctrl-C is 130 for every command.
 import { UnknownChannelError } from "../errors.js";
-import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from "./io.js";
+import {
+  type CliEnvironment,
+  type CliIo,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_USAGE,
+  openSession,
+  StoppedError,
+  UsageError,
+} from "./io.js";
 import { publishCommand } from "./publish-command.js";
 import { tailCommand } from "./tail-command.js";
 import { validateCommand } from "./validate-command.js";
+import { versionLine } from "./version.js";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -21,16 +32,47 @@ function mainHelp(): string {
   const lines = Object.entries(commands)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
-  return `Usage: trading-events <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nRun trading-events <command> --help for a command's options.`;
+  return `Usage: trading-events <command> [options]
+       trading-events --version
+
+Commands:
+${lines.join("\n")}
+
+Run trading-events <command> --help for a command's options.
+Exit codes: 0 success; 1 invalid message or not what was waited for; 2 usage error; 3 Redis
+unreachable, refused the credentials or did not answer in time; ${EXIT_INTERRUPTED} interrupted (ctrl-C).`;
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Runs one command line. Resolves to the exit code; rejects only on a bug (an unexpected error),
+ * which the process wrapper prints with its stack.
+ */
+export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  const session = openSession(environment);
+  try {
+    const code = await dispatch(argv, session.io);
+    return session.interrupted() ? EXIT_INTERRUPTED : code;
+  } catch (error) {
+    if (session.interrupted()) return EXIT_INTERRUPTED;
+    // Stopped because the reader closed stdout: nothing more to say, as jq does.
+    if (error instanceof StoppedError) return EXIT_OK;
+    throw error;
+  } finally {
+    session.dispose();
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.stderr : io.stdout)(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const command = commands[name];
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout(versionLine());
+    return EXIT_OK;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     io.stderr(`trading-events: unknown command ${JSON.stringify(name)}\n\n${mainHelp()}`);
     return EXIT_USAGE;

@@ -4,46 +4,54 @@ import { parseArgs } from "node:util";
 import { channelNames } from "../../generated/index.js";
 import { formatReasons } from "../contract/reasons.js";
 import { UnknownChannelError } from "../errors.js";
-import { createSubscriber, SubscriberConnectionError } from "../subscriber/index.js";
+import { createSubscriber, SubscriberClosedError } from "../subscriber/index.js";
 import { parseTopic, type Topic, wildcardPattern } from "../subscriber/topics.js";
-import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from "./io.js";
-import { DEFAULT_REDIS_URL, EXIT_REDIS_UNAVAILABLE, redactUrl, redisUrl } from "./publish-command.js";
+import {
+  type ConnectionSettings,
+  connectionOptionSpecs,
+  connectionOptionsHelp,
+  connectionSettings,
+} from "./connection-options.js";
+import { type CliIo, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from "./io.js";
+import { describeConnectionError, EXIT_REDIS_UNAVAILABLE, noAnswerError } from "./redis-connection.js";
 
 const patterns = channelNames.filter((c) => c.includes("{")).map(wildcardPattern);
 
-export const tailHelp = `Usage: trading-events tail <address-or-pattern>... [--redis <url>] [--json]
-                           [--count <n>] [--timeout <seconds>] [--max-bytes <n>]
+export const tailHelp = `Usage: trading-events tail <address-or-pattern>... [--json] [--count <n>] [--timeout <s>]
+                           [--max-bytes <n>] [--redis <url>] [--connect-timeout <s>]
 
 Subscribes to addresses and patterns and prints each valid event (consumer rules: unknown fields
-are accepted, everything else is checked) on stdout as it arrives. Invalid messages are never
-printed on stdout: they go to stderr with their reasons, as do reconnects ("gap" lines: messages
-published in that interval may have been missed) and connection errors.
+are accepted, everything else is checked) on stdout as it arrives, as the bytes that were
+published (on one line). Invalid messages are never printed on stdout: they go to stderr with
+their reasons, as do reconnects ("gap" lines: messages published in that interval may have been
+missed) and connection errors.
 
-  <address-or-pattern>  an address (signals.generated, price.updated.AAPL) or a pattern
-                        (${patterns.join(", ")}: every symbol)
-  --json                one JSON object per line: {"channel": "<address>", "event": {...}}
-                        (default: "<address> <event as JSON>")
-  --count <n>           exit 0 after n valid events
-  --timeout <seconds>   stop after this long: exit 1 if --count events had not arrived by then,
-                        exit 0 without --count
-  --max-bytes <n>       larger messages are invalid (default 1048576)
-  --redis <url>         default: $REDIS_URL, else ${DEFAULT_REDIS_URL}
+  <address-or-pattern>       an address (signals.generated, price.updated.AAPL) or a pattern
+                             (${patterns.join(", ")}: every symbol)
+  --json                     one JSON object per line: {"channel":"<address>","event":{...}}
+                             (default: "<address> <event>")
+  --count <n>                exit 0 after n valid events
+  --timeout <s>              stop after this long: exit 1 if --count events had not arrived by
+                             then, exit 0 without --count, exit 3 if never subscribed
+  --max-bytes <n>            larger messages are invalid (default 1048576)
+${connectionOptionsHelp}
+                             (for tail: until every subscription is in place)
 
-"tail: subscribed to ..." is written on stderr once every subscription is in place.
-Exit codes: 0 done (count reached, timeout without --count, or interrupted); 1 --count not
-reached in time; 2 usage error; ${EXIT_REDIS_UNAVAILABLE} Redis unreachable at start.
+"tail: subscribed to ..." is written on stderr once every subscription is in place. A reader that
+closes stdout (| head -n1) ends tail quietly with exit 0.
+Exit codes: 0 done (count reached, timeout without --count, stdout closed); 1 --count not reached
+in time; 2 usage error (unknown option or channel: "did you mean …?"); ${EXIT_REDIS_UNAVAILABLE} Redis unreachable,
+refused the credentials, or not subscribed within --connect-timeout; ${EXIT_INTERRUPTED} interrupted (ctrl-C).
 
 Channels: ${channelNames.join(", ")}`;
 
-function positiveNumber(text: string | undefined, option: string, integer: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(
-      `${option} must be a positive ${integer ? "integer" : "number"}, not ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
+interface TailOptions {
+  readonly topics: readonly Topic[];
+  readonly json: boolean;
+  readonly count: number | undefined;
+  readonly timeoutSeconds: number | undefined;
+  readonly maxMessageBytes: number | undefined;
+  readonly settings: ConnectionSettings;
 }
 
 export async function tailCommand(args: string[], io: CliIo): Promise<number> {
@@ -54,7 +62,7 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
       count: { type: "string" },
       timeout: { type: "string" },
       "max-bytes": { type: "string" },
-      redis: { type: "string" },
+      ...connectionOptionSpecs,
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -69,21 +77,59 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
     if (!topic) throw new UnknownChannelError(text, channelNames);
     return topic;
   });
-  const count = positiveNumber(values.count, "--count", true);
-  const timeoutSeconds = positiveNumber(values.timeout, "--timeout", false);
-  const maxMessageBytes = positiveNumber(values["max-bytes"], "--max-bytes", true);
-  const url = redisUrl(values.redis, io.env);
+  return runTail(
+    {
+      topics,
+      json: values.json,
+      count: positiveNumber(values.count, "--count", true),
+      timeoutSeconds: positiveNumber(values.timeout, "--timeout", false),
+      maxMessageBytes: positiveNumber(values["max-bytes"], "--max-bytes", true),
+      settings: connectionSettings(values, io.env),
+    },
+    io,
+  );
+}
 
-  let printed = 0;
+function positiveNumber(text: string | undefined, option: string, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(
+      `${option} must be a positive ${integer ? "integer" : "number"}, not ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * One event as printed: the validated bytes themselves, so that nothing valid is lost to
+ * re-serialising (a deeply nested unknown field overflows JSON.stringify). Line breaks are only
+ * whitespace between tokens in valid JSON (strings cannot hold them raw), so dropping them is safe.
+ */
+export function formatEvent(address: string, raw: Buffer, json: boolean): string {
+  const event = raw
+    .toString("utf8")
+    .replace(/[\r\n]/g, "")
+    .trim();
+  return json ? `{"channel":${JSON.stringify(address)},"event":${event}}` : `${address} ${event}`;
+}
+
+async function runTail(options: TailOptions, io: CliIo): Promise<number> {
+  const { topics, count, timeoutSeconds, settings } = options;
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
   });
+  let printed = 0;
   let subscribed = false;
+  const neverSubscribed = (what: string) => {
+    io.stderr(noAnswerError(settings, what).message);
+    finish(EXIT_REDIS_UNAVAILABLE);
+  };
 
   const subscriber = createSubscriber({
-    connection: url,
-    ...(maxMessageBytes ? { maxMessageBytes } : {}),
+    connection: { ...settings.redisOptions, connectTimeout: settings.connectTimeoutMs },
+    ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     onInvalid: (message) => {
       io.stderr(
         `invalid message on ${message.address} (${message.size} bytes, ${JSON.stringify(message.excerpt)}): ${formatReasons(message.reasons).join("; ")}`,
@@ -95,48 +141,57 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
       );
     },
     onError: (error) => {
-      if (!subscribed && error instanceof SubscriberConnectionError) {
-        io.stderr(
-          `cannot reach Redis at ${redactUrl(url)}: ${(error.cause as Error)?.message ?? error.message}`,
-        );
-        finish(EXIT_REDIS_UNAVAILABLE);
+      if (subscribed) {
+        io.stderr(`error: ${error.message}`);
         return;
       }
-      io.stderr(`error: ${error.message}`);
+      // Before the first subscription, any connection error ends the run: a CLI says why, it does not retry.
+      io.stderr(describeConnectionError((error as { cause?: unknown }).cause ?? error, settings).message);
+      finish(EXIT_REDIS_UNAVAILABLE);
     },
   });
 
+  const deadline = setTimeout(() => {
+    if (!subscribed) neverSubscribed("not subscribed (is it a Redis server?)");
+  }, settings.connectTimeoutMs);
   const timer =
     timeoutSeconds === undefined
       ? undefined
       : setTimeout(() => {
+          if (!subscribed) return neverSubscribed(`--timeout ${timeoutSeconds} s passed before subscribing`);
           if (count !== undefined)
             io.stderr(`timed out after ${timeoutSeconds} s with ${printed} of ${count} events`);
           finish(count === undefined ? EXIT_OK : EXIT_FAILURE);
         }, timeoutSeconds * 1000);
+  // Interrupted: runCli turns it into 130; stdout closed by its reader: a quiet 0.
+  const onStop = () => finish(EXIT_OK);
+  io.stop.addEventListener("abort", onStop, { once: true });
+  if (io.stop.aborted) onStop();
 
   try {
-    const subscribing = subscriber.handleTopics(topics, (event, { address }) => {
-      if (count !== undefined && printed >= count) return;
-      printed += 1;
-      io.stdout(
-        values.json ? JSON.stringify({ channel: address, event }) : `${address} ${JSON.stringify(event)}`,
+    subscriber
+      .handleTopics(topics, (_event, { address, raw }) => {
+        if (count !== undefined && printed >= count) return;
+        printed += 1;
+        io.stdout(formatEvent(address, raw, options.json));
+        if (count !== undefined && printed >= count) finish(EXIT_OK);
+      })
+      .then(
+        () => {
+          subscribed = true;
+          io.stderr(`tail: subscribed to ${topics.map((t) => t.name).join(", ")}`);
+        },
+        (error: unknown) => {
+          if (error instanceof SubscriberClosedError) return; // our own close() after finishing
+          io.stderr(`subscribing failed: ${(error as Error).message}`);
+          finish(EXIT_REDIS_UNAVAILABLE);
+        },
       );
-      if (count !== undefined && printed >= count) finish(EXIT_OK);
-    });
-    subscribing.then(
-      () => {
-        subscribed = true;
-        io.stderr(`tail: subscribed to ${topics.map((t) => t.name).join(", ")}`);
-      },
-      () => {
-        // Rejected only by close(), which a finished run does itself.
-      },
-    );
-    void io.untilInterrupted().then(() => finish(EXIT_OK));
     return await finished;
   } finally {
+    clearTimeout(deadline);
     clearTimeout(timer);
+    io.stop.removeEventListener("abort", onStop);
     await subscriber.close();
   }
 }

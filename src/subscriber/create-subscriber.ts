@@ -34,6 +34,8 @@ export interface DeliveryContext<C extends ChannelName = ChannelName> {
   /** The subscription it came through: the address itself, or a pattern. */
   readonly topic: string;
   readonly receivedAt: Date;
+  /** The message's bytes as received, already checked: forward them without re-serialising. */
+  readonly raw: Buffer;
 }
 
 export type EventHandler<C extends ChannelName> = (
@@ -416,6 +418,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
         parameters,
         topic: topic.name,
         receivedAt,
+        raw: message,
       };
       for (const sink of [...subscription.sinks]) deliver(sink, result.value, context);
     } catch (error) {

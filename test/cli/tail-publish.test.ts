@@ -1,8 +1,7 @@
-// `trading-events tail` and `publish`, driven as processes against a throwaway redis-server.
-import { spawn } from "node:child_process";
+// `trading-events tail` and `publish`, run in-process against a throwaway redis-server.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "../../generated/index.js";
@@ -14,9 +13,8 @@ import {
 import { createSubscriber, type Subscriber } from "../../src/subscriber/index.js";
 import { waitFor } from "../subscriber/wait-for.js";
 import { pythonWireCases } from "../support/python-wire.js";
-import { runTradingEvents } from "../support/run-cli.js";
+import { runInProcess, startCli } from "../support/run-cli.js";
 
-const main = resolve(import.meta.dirname, "../../src/cli/main.ts");
 const scratch = mkdtempSync(join(tmpdir(), "tail-publish-"));
 let server: RedisServerHandle;
 let redis: Redis;
@@ -36,25 +34,19 @@ afterAll(async () => {
 
 /** A long-running `tail`, its output readable while it runs. */
 function startTail(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", main, "tail", ...args], {
-    env: { ...process.env, REDIS_URL: server.url },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = { stdout: "", stderr: "" };
-  child.stdout.on("data", (chunk: Buffer) => {
-    output.stdout += chunk.toString("utf8");
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output.stderr += chunk.toString("utf8");
-  });
-  const exited = new Promise<number | null>((resolveExit) => child.on("close", (code) => resolveExit(code)));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-  void exited.then(() => clearTimeout(timer));
+  const run = startCli(["tail", ...args], { env: { REDIS_URL: server.url } });
   return {
-    output,
-    exited,
+    output: {
+      get stdout() {
+        return run.stdout.text;
+      },
+      get stderr() {
+        return run.stderr.text;
+      },
+    },
+    exited: run.exited,
     subscribed: () =>
-      waitFor(() => output.stderr.includes("tail: subscribed to"), "tail to subscribe", 30_000),
+      waitFor(() => run.stderr.text.includes("tail: subscribed to"), "tail to subscribe", 30_000),
   };
 }
 
@@ -87,19 +79,17 @@ describe("trading-events tail", () => {
     expect(tail.output.stderr).toMatch(/invalid message on price\.updated\.A\*B .*not an address/);
   });
 
-  it("without --json prints the address and the event; REDIS_URL is the default server", async () => {
+  it("without --json prints the address and the event's bytes as published; REDIS_URL is the default server", async () => {
     const tail = startTail(["price.updated.AAPL", "--count", "1"]);
     await tail.subscribed();
     await redis.publish("price.updated.MSFT", priceWire.replaceAll("BRK.B", "MSFT"));
     await redis.publish("price.updated.AAPL", priceWire.replaceAll("BRK.B", "AAPL"));
     expect(await tail.exited).toBe(0);
-    expect(tail.output.stdout).toBe(
-      `price.updated.AAPL ${JSON.stringify(JSON.parse(priceWire.replaceAll("BRK.B", "AAPL")))}\n`,
-    );
+    expect(tail.output.stdout).toBe(`price.updated.AAPL ${priceWire.replaceAll("BRK.B", "AAPL")}\n`);
   });
 
   it("--timeout exits 1 when --count events did not arrive", async () => {
-    const run = await runTradingEvents([
+    const run = await runInProcess([
       "tail",
       "orders.executed",
       "--count",
@@ -130,19 +120,19 @@ describe("trading-events tail", () => {
     ],
     ["no address", ["tail"], 2, /at least one/],
   ] as const)("%s is a usage error", async (_name, args, code, message) => {
-    const run = await runTradingEvents([...args]);
+    const run = await runInProcess([...args]);
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
   });
 
   it("an unreachable Redis is a clear message and exit 3", async () => {
-    const run = await runTradingEvents(["tail", "signals.generated", "--redis", unreachable]);
+    const run = await runInProcess(["tail", "signals.generated", "--redis", unreachable]);
     expect(run).toMatchObject({ code: 3, stdout: "" });
     expect(run.stderr).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+.*ECONNREFUSED/);
   });
 
   it("--help describes the command", async () => {
-    const run = await runTradingEvents(["tail", "--help"]);
+    const run = await runInProcess(["tail", "--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: trading-events tail <address-or-pattern>\.\.\./);
     expect(run.stdout).toContain("price.updated.*");
@@ -169,7 +159,7 @@ describe("trading-events publish", () => {
 
   it("publishes a valid message from stdin and prints the subscribers reached", async () => {
     const before = received.length;
-    const run = await runTradingEvents(["publish", "signals.generated", "-", "--redis", server.url], {
+    const run = await runInProcess(["publish", "signals.generated", "-", "--redis", server.url], {
       stdin: signalWire,
     });
     expect(run).toMatchObject({ code: 0, stdout: "1\n", stderr: "" });
@@ -183,7 +173,7 @@ describe("trading-events publish", () => {
     const file = join(scratch, "price.json");
     writeFileSync(file, priceWire);
     const before = received.length;
-    const run = await runTradingEvents(["publish", "price.updated.BRK.B", file, "--redis", server.url]);
+    const run = await runInProcess(["publish", "price.updated.BRK.B", file, "--redis", server.url]);
     expect(run).toMatchObject({ code: 0, stdout: "1\n" });
     expect(await nextReceived(before + 1)).toEqual({
       address: "price.updated.BRK.B",
@@ -193,7 +183,7 @@ describe("trading-events publish", () => {
 
   it("--example publishes the channel's first example, with the address's symbol", async () => {
     const before = received.length;
-    const run = await runTradingEvents(["publish", "price.updated.MSFT", "--example", "--redis", server.url]);
+    const run = await runInProcess(["publish", "price.updated.MSFT", "--example", "--redis", server.url]);
     expect(run).toMatchObject({ code: 0, stdout: "1\n" });
     const example = channels["price.updated.{symbol}"].examples[0]?.payload;
     expect(await nextReceived(before + 1)).toEqual({
@@ -203,7 +193,7 @@ describe("trading-events publish", () => {
   });
 
   it("prints 0 when nobody listens", async () => {
-    const run = await runTradingEvents(["publish", "orders.executed", "--example", "--redis", server.url]);
+    const run = await runInProcess(["publish", "orders.executed", "--example", "--redis", server.url]);
     expect(run).toMatchObject({ code: 0, stdout: "0\n" });
   });
 
@@ -223,7 +213,7 @@ describe("trading-events publish", () => {
     ["malformed JSON", "signals.generated", "{", /not valid JSON/],
   ])("%s: exit 1, reasons on stderr, nothing published", async (_name, address, stdin, reason) => {
     const before = received.length;
-    const run = await runTradingEvents(["publish", address, "--redis", server.url], { stdin });
+    const run = await runInProcess(["publish", address, "--redis", server.url], { stdin });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(reason);
@@ -245,26 +235,26 @@ describe("trading-events publish", () => {
       /unknown channel "signal\.generated": did you mean signals\.generated\?/,
     ],
   ])("%s is a usage error", async (_name, args, message) => {
-    const run = await runTradingEvents([...args, "--redis", server.url]);
+    const run = await runInProcess([...args, "--redis", server.url]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
   });
 
   it("an unreachable Redis is a clear message and exit 3", async () => {
-    const run = await runTradingEvents(["publish", "signals.generated", "--example", "--redis", unreachable]);
+    const run = await runInProcess(["publish", "signals.generated", "--example", "--redis", unreachable]);
     expect(run).toMatchObject({ code: 3, stdout: "" });
     expect(run.stderr).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
   });
 
   it("--help describes the command and its exit codes", async () => {
-    const run = await runTradingEvents(["publish", "--help"]);
+    const run = await runInProcess(["publish", "--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: trading-events publish <address>/);
     expect(run.stdout).toMatch(/3 Redis unreachable/);
   });
 
   it("both commands are listed in the main help", async () => {
-    const run = await runTradingEvents(["--help"]);
+    const run = await runInProcess(["--help"]);
     expect(run.stdout).toMatch(/^ {2}publish /m);
     expect(run.stdout).toMatch(/^ {2}tail /m);
   });

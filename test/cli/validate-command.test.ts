@@ -1,10 +1,10 @@
-// `trading-events validate`, driven as a process: exit codes, output and every python-wire case.
+// `trading-events validate`, run in-process: exit codes, output and every python-wire case.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pythonWireCases } from "../support/python-wire.js";
-import { runTradingEvents } from "../support/run-cli.js";
+import { runInProcess } from "../support/run-cli.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "validate-command-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -13,7 +13,7 @@ describe("trading-events validate", () => {
   it.each(pythonWireCases.map((c) => [c.id, c] as const))(
     "python-wire %s from stdin",
     async (_id, wireCase) => {
-      const run = await runTradingEvents(["validate", wireCase.channel], { stdin: wireCase.wire });
+      const run = await runInProcess(["validate", wireCase.channel], { stdin: wireCase.wire });
       if (wireCase.expect === "valid") {
         expect(run).toMatchObject({ code: 0, stdout: "valid\n", stderr: "" });
       } else {
@@ -29,7 +29,7 @@ describe("trading-events validate", () => {
     const file = join(scratch, "signal.json");
     const wire = pythonWireCases.find((c) => c.id === "signal-basic")?.wire ?? "";
     writeFileSync(file, wire);
-    expect(await runTradingEvents(["validate", "signals.generated", file])).toMatchObject({
+    expect(await runInProcess(["validate", "signals.generated", file])).toMatchObject({
       code: 0,
       stdout: "valid\n",
     });
@@ -42,14 +42,14 @@ describe("trading-events validate", () => {
     ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), "/: is not valid UTF-8"],
     ["a __proto__ key", '{"__proto__": {"polluted": true}}', "/: has a forbidden __proto__"],
   ])("%s exits 1 with the reason", async (_name, stdin, reason) => {
-    const run = await runTradingEvents(["validate", "signals.generated"], { stdin });
+    const run = await runInProcess(["validate", "signals.generated"], { stdin });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(reason);
   });
 
   it("prints one line per reason, each with its JSON pointer", async () => {
-    const run = await runTradingEvents(["validate", "orders.executed"], {
+    const run = await runInProcess(["validate", "orders.executed"], {
       stdin: '{"event_type":"orders.executed","num_orders":-1}',
     });
     expect(run.code).toBe(1);
@@ -65,18 +65,18 @@ describe("trading-events validate", () => {
 
   it("resolves a concrete price address and checks its symbol against the payload", async () => {
     const wire = pythonWireCases.find((c) => c.id === "price-dotted-symbol")?.wire ?? "";
-    expect((await runTradingEvents(["validate", "price.updated.BRK.B"], { stdin: wire })).code).toBe(0);
-    const mismatch = await runTradingEvents(["validate", "price.updated.BRK.A"], { stdin: wire });
+    expect((await runInProcess(["validate", "price.updated.BRK.B"], { stdin: wire })).code).toBe(0);
+    const mismatch = await runInProcess(["validate", "price.updated.BRK.A"], { stdin: wire });
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain('/symbol: must equal the channel\'s symbol "BRK.A", not "BRK.B"');
     // The channel name itself checks the payload without a symbol to compare.
-    expect((await runTradingEvents(["validate", "price.updated.{symbol}"], { stdin: wire })).code).toBe(0);
+    expect((await runInProcess(["validate", "price.updated.{symbol}"], { stdin: wire })).code).toBe(0);
   });
 
   it("accepts unknown fields by default and refuses them with --strict", async () => {
     const wire = pythonWireCases.find((c) => c.id === "price-v2-extra-fields")?.wire ?? "";
-    expect((await runTradingEvents(["validate", "price.updated.MSFT"], { stdin: wire })).code).toBe(0);
-    const strict = await runTradingEvents(["validate", "--strict", "price.updated.MSFT"], { stdin: wire });
+    expect((await runInProcess(["validate", "price.updated.MSFT"], { stdin: wire })).code).toBe(0);
+    const strict = await runInProcess(["validate", "--strict", "price.updated.MSFT"], { stdin: wire });
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain("/bid: is not a field of the contract");
   });
@@ -98,14 +98,14 @@ describe("trading-events validate", () => {
     ["an unreadable file", ["validate", "signals.generated", "/nonexistent/file.json"], /cannot read/],
     ["an unknown command", ["frobnicate"], /unknown command "frobnicate"/],
   ])("%s is a usage error (exit 2)", async (_name, args, message) => {
-    const run = await runTradingEvents(args, { stdin: "{}" });
+    const run = await runInProcess(args, { stdin: "{}" });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(message);
   });
 
   it("prints its help", async () => {
-    const run = await runTradingEvents(["validate", "--help"]);
+    const run = await runInProcess(["validate", "--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: trading-events validate <channel-address>");
   });

@@ -1,0 +1,104 @@
+// One short-lived Redis connection for a CLI command: a single attempt, nothing queued, and a
+// deadline on connect plus handshake, so that a stuck server is an exit 3, never a hang.
+import { Redis } from "ioredis";
+import type { ConnectionSettings } from "./connection-options.js";
+
+/** Redis could not be reached, refused the credentials, or did not answer in time. */
+export const EXIT_REDIS_UNAVAILABLE = 3;
+
+export type ConnectionFailureKind = "unreachable" | "authentication" | "no-answer" | "stopped";
+
+/** Why a command could not get a usable connection; `message` is the line the CLI prints. */
+export class CliConnectionError extends Error {
+  override readonly name = "CliConnectionError";
+  constructor(
+    readonly kind: ConnectionFailureKind,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const AUTHENTICATION_REPLY = /^(WRONGPASS|NOAUTH)\b|invalid password|invalid username/i;
+
+/** True for the replies with which Redis refuses credentials (or their absence). */
+export function isAuthenticationFailure(error: unknown): boolean {
+  return AUTHENTICATION_REPLY.test((error as Error | undefined)?.message ?? "");
+}
+
+/** The line to print for a connection error: an authentication failure is not "cannot reach". */
+export function describeConnectionError(error: unknown, settings: ConnectionSettings): CliConnectionError {
+  const reason = (error as Error | undefined)?.message ?? String(error);
+  if (isAuthenticationFailure(error)) {
+    return new CliConnectionError(
+      "authentication",
+      `authentication failed at Redis ${settings.displayUrl}: ${reason}`,
+      error,
+    );
+  }
+  return new CliConnectionError(
+    "unreachable",
+    `cannot reach Redis at ${settings.displayUrl}: ${reason}`,
+    error,
+  );
+}
+
+/** The line to print when the deadline passed; `what` says what had not happened yet. */
+export function noAnswerError(settings: ConnectionSettings, what: string): CliConnectionError {
+  const seconds = settings.connectTimeoutMs / 1000;
+  return new CliConnectionError(
+    "no-answer",
+    `no answer from Redis at ${settings.displayUrl} within ${seconds} s (--connect-timeout): ${what}`,
+  );
+}
+
+/**
+ * A ready connection (TCP, AUTH, ready check done) within the deadline, else a CliConnectionError.
+ * Aborting `stop` (ctrl-C) ends the attempt at once with kind "stopped".
+ */
+export async function connectWithDeadline(settings: ConnectionSettings, stop: AbortSignal): Promise<Redis> {
+  const redis = new Redis({
+    ...settings.redisOptions,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: settings.connectTimeoutMs,
+  });
+  let firstError: unknown;
+  redis.on("error", (error: unknown) => {
+    firstError ??= error;
+  });
+  let failure: CliConnectionError | undefined;
+  const fail = (error: CliConnectionError) => {
+    failure ??= error;
+    redis.disconnect();
+  };
+  const timer = setTimeout(() => {
+    const tcpOpen = redis.status === "connect";
+    fail(
+      noAnswerError(
+        settings,
+        tcpOpen
+          ? "it accepted the connection but never answered the handshake"
+          : "the connection was not established",
+      ),
+    );
+  }, settings.connectTimeoutMs);
+  const onStop = () => fail(new CliConnectionError("stopped", "stopped before Redis answered"));
+  stop.addEventListener("abort", onStop, { once: true });
+  try {
+    if (stop.aborted) onStop();
+    else await redis.connect();
+    if (failure) throw failure;
+    return redis;
+  } catch (error) {
+    // connect() only says "Connection is closed"; the error event says why (ECONNREFUSED, WRONGPASS).
+    redis.disconnect();
+    throw failure ?? describeConnectionError(firstError ?? error, settings);
+  } finally {
+    clearTimeout(timer);
+    stop.removeEventListener("abort", onStop);
+  }
+}
