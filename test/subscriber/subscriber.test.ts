@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ChannelName, channelNames, channels } from "../../generated/index.js";
 import { type RedisServerHandle, startRedisServer } from "../../scripts/support/redis-server.js";
+import { UnknownChannelError } from "../../src/errors.js";
 import {
   createSubscriber,
   type InvalidMessage,
@@ -13,7 +14,6 @@ import {
   type SubscriberOptions,
   topicsFor,
 } from "../../src/subscriber/index.js";
-import { UnknownChannelError } from "../../src/errors.js";
 import { pythonWireCases } from "../support/python-wire.js";
 import { waitFor } from "./wait-for.js";
 

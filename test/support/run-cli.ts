@@ -20,7 +20,10 @@ export class TextSink extends Writable {
     super();
   }
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    if (this.failWith) return done(this.failWith);
+    if (this.failWith) {
+      done(this.failWith);
+      return;
+    }
     this.text += chunk.toString("utf8");
     done();
   }
