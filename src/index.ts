@@ -46,6 +46,8 @@ export {
   type DurabilityState,
   type FsyncPolicy,
   isTransientRedisError,
+  JournalLockedError,
+  JournalLockUnsupportedError,
   type OverflowPolicy as BufferOverflowPolicy,
   PublishError,
   type Publisher,

@@ -15,10 +15,12 @@ import {
   readJournal,
   setDamageAside,
 } from "./journal.js";
+import { type JournalLock, lockJournal } from "./journal-lock.js";
 import { prepareJournalPath } from "./journal-path.js";
 
 export type { FsyncPolicy } from "./journal.js";
 export { JournalWriteError } from "./journal.js";
+export { JournalLockedError, JournalLockUnsupportedError } from "./journal-lock.js";
 
 export type OverflowPolicy = "drop-oldest" | "reject-new";
 
@@ -78,7 +80,10 @@ export interface MemoryOnlyByChoice {
 }
 export interface JournalUnavailable {
   readonly durable: false;
-  /** "unavailable": could not be read or opened at start; "write-failed": a later write failed. */
+  /**
+   * "journal-unavailable": could not be locked, read or opened at start (another publisher holds it:
+   * `cause` is a JournalLockedError); "journal-write-failed": a later write failed.
+   */
   readonly reason: "journal-unavailable" | "journal-write-failed";
   readonly path: string;
   readonly cause: Error;
@@ -181,6 +186,9 @@ export function createFallbackBuffer(options: FallbackBufferOptions): FallbackBu
   let droppedCount = 0;
   let rejectedCount = 0;
   let journal: JournalFile | undefined;
+  // Held from before the journal is read until close(), also after a write failure: the entries this buffer
+  // read from the journal are in its memory, and another writer would replay them a second time.
+  let lock: JournalLock | undefined;
   let durability: DurabilityState = { durable: false, reason: "no-path" };
   let recovery: RecoveryReport | undefined;
   let liveJournalBytes = 0;
@@ -272,8 +280,11 @@ export function createFallbackBuffer(options: FallbackBufferOptions): FallbackBu
     let scan: JournalScan;
     try {
       prepareJournalPath(journalPath);
+      lock = lockJournal(journalPath);
       scan = readJournal(journalPath);
     } catch (error) {
+      lock?.release();
+      lock = undefined;
       loseDurability("journal-unavailable", journalPath, error);
       return;
     }
@@ -444,7 +455,12 @@ export function createFallbackBuffer(options: FallbackBufferOptions): FallbackBu
       closing ??= (async () => {
         const open = journal;
         journal = undefined;
-        open?.close();
+        try {
+          open?.close();
+        } finally {
+          lock?.release();
+          lock = undefined;
+        }
       })();
       return closing;
     },

@@ -8,6 +8,7 @@ export {
   TooFewSubscribersError,
 } from "./errors.js";
 export type { DurabilityState, FsyncPolicy, OverflowPolicy, RecoveryReport } from "./fallback-buffer.js";
+export { JournalLockedError, JournalLockUnsupportedError } from "./journal-lock.js";
 export type { DateTimeField, PublishOptions, PublishPayload } from "./prepare-message.js";
 export {
   type ChannelPublishOptions,

@@ -17,6 +17,7 @@ import {
   type PublisherEvents,
   type PublisherOptions,
 } from "../../src/publisher/index.js";
+import { readJournal } from "../../src/publisher/journal.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,
@@ -82,44 +83,72 @@ async function bufferWhileDown(redis: RedisServerHandle, journal: string, count:
   return ids;
 }
 
+interface PublisherProcess {
+  readonly child: ChildProcess;
+  /** What each publish() resolved to, as printed: a line is printed only after its publish resolved. */
+  readonly promised: { n: number; status: string; eventId: string; durable: string }[];
+  /** The journalUnavailable events it reported: "<error name> <message>". */
+  readonly unavailable: string[];
+  stderr(): string;
+}
+
+/** test/support/publisher-process.ts: publishes `count` events, prints each result, idles until killed. */
+function startPublisherProcess(
+  port: number,
+  journal: string,
+  count: number,
+  minSubscribers = 0,
+): PublisherProcess {
+  const args = ["--import", "tsx", CHILD, String(port), journal, String(count), String(minSubscribers)];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  cleanups.push(() => killChild(child));
+  const run: PublisherProcess = { child, promised: [], unavailable: [], stderr: () => stderr };
+  let stderr = "";
+  let pendingLine = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    const lines = (pendingLine + chunk.toString()).split("\n");
+    pendingLine = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line.startsWith("journalUnavailable ")) {
+        run.unavailable.push(line.slice("journalUnavailable ".length));
+        continue;
+      }
+      const [n, status, eventId, durable] = line.split(" ");
+      run.promised.push({
+        n: Number(n),
+        status: status ?? "",
+        eventId: eventId ?? "",
+        durable: durable ?? "",
+      });
+    }
+  });
+  return run;
+}
+
 describe("kill -9 of the publisher process", () => {
-  it("a new process replays every message the killed one reported as buffered, in order", async () => {
+  it("a new process takes over the journal at once and replays every message the killed one reported as buffered, in order", async () => {
     const redis = await redisServer();
     await redis.stop(); // down for the child: everything it publishes is buffered
     const journal = path.join(tempDir(), "signals.journal");
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, String(redis.port), journal, "3000"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    cleanups.push(() => killChild(child));
-    const promised: { n: number; eventId: string }[] = [];
-    let stderr = "";
-    let pendingLine = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      const lines = (pendingLine + chunk.toString()).split("\n");
-      pendingLine = lines.pop() ?? "";
-      for (const line of lines) {
-        const [n, status, eventId, durable] = line.split(" ");
-        expect(`${status} ${durable}`).toBe("buffered durable");
-        promised.push({ n: Number(n), eventId: eventId ?? "" });
-      }
-    });
+    const killed = startPublisherProcess(redis.port, journal, 3000);
     await waitFor(
-      () => promised.length >= 500 || child.exitCode !== null,
+      () => killed.promised.length >= 500 || killed.child.exitCode !== null,
       "the child to buffer 500 messages",
-      {
-        timeoutMs: 45_000,
-        state: () => ({ promised: promised.length, stderr }),
-      },
+      { timeoutMs: 45_000, state: () => ({ promised: killed.promised.length, stderr: killed.stderr() }) },
     );
-    await killChild(child);
-    expect(child.signalCode).toBe("SIGKILL");
+    await killChild(killed.child);
+    expect(killed.child.signalCode).toBe("SIGKILL");
+    const promised = killed.promised;
+    expect(new Set(promised.map((p) => `${p.status} ${p.durable}`))).toEqual(new Set(["buffered durable"]));
 
     await redis.restart();
     const sub = await subscriber(redis);
     const pub = publisher(redis, { buffer: { path: journal, capacity: 1_000_000 } });
+    // The dead holder's lock is gone with it: no waiting, no memory fallback.
+    expect(pub.stats().durability).toMatchObject({ durable: true, path: journal });
     const recovered = pub.stats().recovery?.recoveredEntries ?? 0;
     expect(recovered).toBeGreaterThanOrEqual(promised.length);
     await waitFor(() => pub.stats().bufferSize === 0 && sub.received.length >= recovered, "the replay", {
@@ -130,6 +159,48 @@ describe("kill -9 of the publisher process", () => {
     // Everything recovered arrives in order: the promised prefix, then whatever was written but not yet printed.
     expect(replayed.map((m) => m.seq)).toEqual(Array.from({ length: recovered }, (_, n) => n));
     expect(replayed.slice(0, promised.length).map((m) => m.eventId)).toEqual(promised.map((p) => p.eventId));
+  });
+});
+
+describe("two publisher processes on one journal", () => {
+  it("the second stays in memory and reports the lock; the journal holds only the first's; every message of both arrives", async () => {
+    const redis = await redisServer();
+    await redis.stop();
+    const journal = path.join(tempDir(), "signals.journal");
+    const count = 50;
+    const first = startPublisherProcess(redis.port, journal, count, 1);
+    await waitFor(() => first.promised.length === count, "the first to buffer", { state: first.stderr });
+    const second = startPublisherProcess(redis.port, journal, count, 1);
+    await waitFor(() => second.promised.length === count && second.unavailable.length > 0, "the second", {
+      state: second.stderr,
+    });
+
+    expect(first.unavailable).toEqual([]);
+    expect(new Set(first.promised.map((p) => `${p.status} ${p.durable}`))).toEqual(
+      new Set(["buffered durable"]),
+    );
+    expect(new Set(second.promised.map((p) => `${p.status} ${p.durable}`))).toEqual(
+      new Set(["buffered memory"]),
+    );
+    expect(second.unavailable).toEqual([
+      expect.stringMatching(
+        new RegExp(`^JournalLockedError .*locked by another publisher \\(pid ${first.child.pid}\\)`),
+      ),
+    ]);
+    // The second never wrote the journal: it holds exactly the first's messages, in order.
+    const journaled = readJournal(journal).records.flatMap((r) =>
+      r.kind === "append" ? [(JSON.parse(r.payload) as { event_id: string }).event_id] : [],
+    );
+    expect(journaled).toEqual(first.promised.map((p) => p.eventId));
+
+    await redis.restart();
+    const sub = await subscriber(redis); // both replay once a subscriber is there (minSubscribers 1)
+    const everyId = [...first.promised, ...second.promised].map((p) => p.eventId);
+    await waitFor(() => new Set(sub.received.map((m) => m.eventId)).size === everyId.length, "both replays", {
+      timeoutMs: 45_000,
+      state: () => ({ received: sub.received.length }),
+    });
+    expect(new Set(sub.received.map((m) => m.eventId))).toEqual(new Set(everyId));
   });
 });
 

@@ -462,6 +462,8 @@ describe("durable fallback buffer on an unusable path", () => {
         seqs: [2, 3],
       });
       expect(codes).toContain(opened?.code);
+      // Checked before the lock is taken: no `<path>.lock` next to a directory or in /dev.
+      expect(fs.existsSync(`${path.resolve(journal)}.lock`)).toBe(false);
     },
   );
 

@@ -1,6 +1,7 @@
 // Child process for the fallback buffer's crash tests: appends messages to a durable buffer and prints
 // "<seq> <durable|memory>" once each append() has returned, so the parent knows what was promised
-// before it kills or starves this process. Usage: buffer-writer.ts <journal> <always|none> <count>
+// before it kills or starves this process. With "hold" it then prints "holding <pid>" and keeps the buffer
+// (and so the journal's lock) open until killed. Usage: buffer-writer.ts <journal> <always|none> <count> [hold]
 import { createFallbackBuffer, type FsyncPolicy } from "../../src/publisher/fallback-buffer.js";
 
 export const WRITER_CHANNEL = "signals.generated";
@@ -16,7 +17,7 @@ export function writerPayload(i: number): string {
 }
 
 async function main(): Promise<void> {
-  const [journalPath, fsync, count] = process.argv.slice(2);
+  const [journalPath, fsync, count, hold] = process.argv.slice(2);
   if (journalPath === undefined || (fsync !== "always" && fsync !== "none") || count === undefined) {
     throw new Error("usage: buffer-writer.ts <journal> <always|none> <count>");
   }
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
   for (let i = 1; i <= Number(count); i++) {
     const entry = buffer.append(WRITER_CHANNEL, writerPayload(i));
     process.stdout.write(`${entry.seq} ${buffer.durability.durable ? "durable" : "memory"}\n`);
+  }
+  if (hold === "hold") {
+    process.stdout.write(`holding ${process.pid} ${buffer.durability.durable ? "durable" : "memory"}\n`);
+    setInterval(() => {}, 60_000);
+    return;
   }
   await buffer.close();
 }
