@@ -1,6 +1,7 @@
 // The Redis connection options that `publish` and `tail` share: where Redis is (--redis, $REDIS_URL)
 // and how long connecting may take (--connect-timeout), parsed into one ConnectionSettings.
 import type { RedisOptions } from "ioredis";
+import { InvalidRedisUrlError, redactRedisUrl, redisOptionsFromUrl } from "../connection/redis-url.js";
 import { UsageError } from "./io.js";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -43,10 +44,21 @@ export function connectionSettings(
   const url = values.redis ?? (env.REDIS_URL || undefined) ?? DEFAULT_REDIS_URL;
   const seconds = positiveSeconds(values["connect-timeout"]) ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
   return {
-    displayUrl: redactUrl(url),
+    displayUrl: redactRedisUrl(url),
     connectTimeoutMs: Math.round(seconds * 1000),
-    redisOptions: redisOptionsFromUrl(url),
+    redisOptions: serverOptions(url),
   };
+}
+
+/** The package's one URL rule (src/connection/redis-url.ts); a bad --redis is a usage error. */
+function serverOptions(url: string): ServerOptions {
+  try {
+    const { replyMapping: _ignored, ...options } = redisOptionsFromUrl(url);
+    return options;
+  } catch (error) {
+    if (error instanceof InvalidRedisUrlError) throw new UsageError(`--redis: ${error.message}`);
+    throw error;
+  }
 }
 
 function positiveSeconds(text: string | undefined): number | undefined {
@@ -58,43 +70,4 @@ function positiveSeconds(text: string | undefined): number | undefined {
     );
   }
   return value;
-}
-
-/** host, port, user, password, database and TLS from a redis:// or rediss:// URL. */
-export function redisOptionsFromUrl(url: string): ServerOptions {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--redis must be a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new UsageError(
-      `--redis must be a redis:// or rediss:// URL, not ${JSON.stringify(redactUrl(url))}`,
-    );
-  }
-  const database = parsed.pathname.replace(/^\//, "");
-  if (database !== "" && !/^\d+$/.test(database)) {
-    throw new UsageError(`the database in --redis must be a number, not ${JSON.stringify(database)}`);
-  }
-  const options: ServerOptions = {
-    host: parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "127.0.0.1",
-    port: parsed.port === "" ? 6379 : Number(parsed.port),
-  };
-  if (parsed.username) options.username = decodeURIComponent(parsed.username);
-  if (parsed.password) options.password = decodeURIComponent(parsed.password);
-  if (database !== "") options.db = Number(database);
-  if (parsed.protocol === "rediss:") options.tls = {};
-  return options;
-}
-
-/** The URL as safe to print: a password is masked. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
