@@ -128,7 +128,8 @@ async function runTail(options: TailOptions, io: CliIo): Promise<number> {
   };
 
   const subscriber = createSubscriber({
-    connection: { ...settings.redisOptions, connectTimeout: settings.connectTimeoutMs },
+    // A stuck server never closes its side: do not wait the default 2 s for it after giving up.
+    connection: { ...settings.redisOptions, connectTimeout: settings.connectTimeoutMs, disconnectTimeout: 0 },
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     onInvalid: (message) => {
       io.stderr(
