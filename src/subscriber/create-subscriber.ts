@@ -140,7 +140,7 @@ export interface StreamOptions {
 }
 
 export interface SubscriberStream<C extends ChannelName> extends AsyncIterableIterator<StreamEvent<C>> {
-  /** Resolves once Redis confirmed every subscription of the stream. */
+  /** Resolves once Redis confirmed every subscription of the stream; rejects with SubscribeFailedError if one is refused (the stream then ends with it). */
   readonly subscribed: Promise<void>;
   /** Events waiting for the consumer. */
   readonly length: number;
@@ -152,7 +152,8 @@ export interface Subscriber {
   /**
    * Calls `handler` with every valid event of the channel. A parameterised channel without a
    * selection is subscribed by pattern (every address); with one (`{ symbols: ["AAPL"] }`), by
-   * address. Resolves once Redis confirmed the subscription, with the function that removes it.
+   * address. Resolves once Redis confirmed the subscription, with the function that removes it;
+   * rejects with SubscribeFailedError if Redis refuses it (NOPERM), subscribing nothing.
    */
   handle<C extends ChannelName>(
     channel: C,
@@ -176,7 +177,7 @@ export interface Subscriber {
     event: E,
     listener: (payload: SubscriberEvents[E]) => void,
   ): () => void;
-  /** Resolves once every current subscription is confirmed on the current connection. */
+  /** Resolves once every current subscription is confirmed on the current connection; rejects with SubscribeFailedError if one is refused meanwhile. */
   subscribed(): Promise<void>;
   stats(): SubscriberStats;
   /** Unsubscribes, ends the streams and closes the connection. Safe to call twice. */
@@ -194,6 +195,8 @@ interface Subscription {
   /** The connection epoch on which Redis confirmed it; 0 = not (yet) on this connection. */
   confirmedEpoch: number;
   inFlightEpoch: number;
+  /** Set after a reconnect until this subscription is back: the start of its gap. */
+  gapFrom: Date | undefined;
 }
 
 interface Waiter {
@@ -268,10 +271,8 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
   let closed = false;
   let closing: Promise<void> | undefined;
   let lastAliveAt = new Date();
-  /** Set when a connection was lost; moves to gapFrom once a new connection is ready. */
+  /** Set when a connection was lost; moves to each subscription's gapFrom once a new connection is ready. */
   let lostAt: Date | undefined;
-  /** Set while resubscribing after a reconnect: the gap is reported once every topic is back. */
-  let gapFrom: Date | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let pingInFlight = false;
@@ -315,7 +316,8 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
     lastAliveAt = new Date();
     if (lostAt) {
       counters.reconnects += 1;
-      gapFrom = lostAt;
+      // A subscription still waiting from an earlier loss keeps the start of its first gap.
+      for (const subscription of subscriptions.values()) subscription.gapFrom ??= lostAt;
       lostAt = undefined;
     }
     syncSubscriptions();
@@ -325,8 +327,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
     ready = false;
     pingInFlight = false;
     // A connection lost again before resubscribing keeps the start of the first gap.
-    lostAt = gapFrom ?? lostAt ?? lastAliveAt;
-    gapFrom = undefined;
+    lostAt = lastAliveAt;
   });
   connection.on("messageBuffer", (channel: Buffer, message: Buffer | undefined) => {
     const subscription = subscriptions.get(topicKey({ kind: "address", name: channel.toString("utf8") }));
@@ -494,12 +495,31 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
         (error: unknown) => {
           if (subscription.inFlightEpoch === syncEpoch) subscription.inFlightEpoch = 0;
           if (closed || syncEpoch !== epoch || subscriptions.get(subscription.key) !== subscription) return;
-          emit("error", new SubscribeFailedError(topic.name, resubscribeDelayMs, error));
-          scheduleRetry();
+          refused(subscription, error);
         },
       );
     }
     settleProgress();
+  }
+
+  /**
+   * Whoever waits for this topic (handle(), a stream, subscribed()) learns of the refusal at once
+   * and gives up on it; a subscription that others still hold is retried and reported as an error.
+   */
+  function refused(subscription: Subscription, error: unknown): void {
+    const failure = new SubscribeFailedError(subscription.topic.name, undefined, error);
+    for (const waiter of waiters) {
+      if (!waiter.keys.includes(subscription.key)) continue;
+      waiters.delete(waiter);
+      waiter.reject(failure);
+    }
+    // The rejected waiters detach in a later microtask: retry only what is still wanted then.
+    queueMicrotask(() => {
+      if (closed || subscriptions.get(subscription.key) !== subscription) return;
+      emit("error", new SubscribeFailedError(subscription.topic.name, resubscribeDelayMs, error));
+      scheduleRetry();
+      settleProgress();
+    });
   }
 
   function scheduleRetry(): void {
@@ -524,15 +544,28 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
         waiter.resolve();
       }
     }
-    if (gapFrom && [...subscriptions.keys()].every(isConfirmed)) {
-      const gap: Gap = {
-        from: gapFrom,
-        to: new Date(),
-        topics: [...subscriptions.values()].map((s) => s.topic.name),
-      };
-      gapFrom = undefined;
-      emit("gap", gap);
+    reportGap();
+  }
+
+  /**
+   * Reports the gap of the subscriptions back since a reconnect, once none is still awaiting its
+   * SUBSCRIBE reply: a topic that stays refused holds back no one else's gap (its own follows when
+   * it is back).
+   */
+  function reportGap(): void {
+    const back: Subscription[] = [];
+    for (const subscription of subscriptions.values()) {
+      if (subscription.gapFrom === undefined) continue;
+      if (subscription.confirmedEpoch === epoch) back.push(subscription);
+      else if (subscription.inFlightEpoch === epoch) return;
     }
+    if (back.length === 0) return;
+    let from = back[0]?.gapFrom as Date;
+    for (const subscription of back) {
+      if ((subscription.gapFrom as Date) < from) from = subscription.gapFrom as Date;
+      subscription.gapFrom = undefined;
+    }
+    emit("gap", { from, to: new Date(), topics: back.map((s) => s.topic.name) });
   }
 
   function whenConfirmed(keys: readonly string[]): Promise<void> {
@@ -558,6 +591,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
           dedupPolicy: dedupPolicies.get(topic.channel),
           confirmedEpoch: 0,
           inFlightEpoch: 0,
+          gapFrom: undefined,
         };
         subscriptions.set(key, subscription);
       }
@@ -641,8 +675,11 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
     detach = attached.detach;
     streamEnders.add(end);
     const subscribed = whenConfirmed(attached.keys);
-    // The stream's owner may never await this; a rejection on close must not go unhandled.
-    subscribed.catch(() => undefined);
+    // A refused subscription ends the stream with the refusal; a rejection on close ends it anyway.
+    // The stream's owner may never await `subscribed`: its rejection must not go unhandled.
+    subscribed.catch((error: unknown) => {
+      if (error instanceof SubscribeFailedError) queue.fail(error);
+    });
     return Object.assign(queue, { subscribed });
   }
 

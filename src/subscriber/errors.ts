@@ -9,18 +9,21 @@ export class SubscriberConnectionError extends Error {
   }
 }
 
-/** Redis refused a SUBSCRIBE/PSUBSCRIBE (for example NOPERM); it is retried later. */
+/**
+ * Redis refused a SUBSCRIBE/PSUBSCRIBE (for example NOPERM). handle(), a stream's `subscribed` and
+ * subscribed() reject with it (`retryInMs` undefined: given up); a refused resubscribe of a topic
+ * that is still wanted goes to the `error` listeners and is retried after `retryInMs`.
+ */
 export class SubscribeFailedError extends Error {
   override readonly name = "SubscribeFailedError";
   constructor(
     /** The address or pattern that could not be subscribed. */
     readonly topic: string,
-    readonly retryInMs: number,
+    readonly retryInMs: number | undefined,
     override readonly cause: unknown,
   ) {
-    super(
-      `could not subscribe to ${topic} (retrying in ${retryInMs} ms): ${(cause as Error)?.message ?? String(cause)}`,
-    );
+    const retry = retryInMs === undefined ? "" : ` (retrying in ${retryInMs} ms)`;
+    super(`could not subscribe to ${topic}${retry}: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
 

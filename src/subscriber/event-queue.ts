@@ -24,6 +24,8 @@ export interface EventQueue<T> extends AsyncIterableIterator<T> {
   push(item: T): void;
   /** Ends the iteration after the queued events: no more pushes are accepted. */
   end(): void;
+  /** Like end(), but the iteration then throws `error`. */
+  fail(error: Error): void;
   readonly length: number;
 }
 
@@ -36,7 +38,7 @@ export function createEventQueue<T>(options: EventQueueOptions): EventQueue<T> {
   let head = 0;
   const waiters: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }[] = [];
   let ended = false;
-  let failure: StreamOverflowError | undefined;
+  let failure: Error | undefined;
   let detached = false;
 
   const detach = () => {
@@ -94,6 +96,11 @@ export function createEventQueue<T>(options: EventQueueOptions): EventQueue<T> {
       ended = true;
       detach();
       settleWaiters();
+    },
+    fail(error) {
+      if (ended) return;
+      failure = error;
+      queue.end();
     },
     get length() {
       return queued();

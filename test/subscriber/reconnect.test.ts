@@ -5,6 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { type RedisServerHandle, startRedisServer } from "../../scripts/support/redis-server.js";
+import type { SubscriberConnectionOptions } from "../../src/subscriber/create-subscriber.js";
 import {
   createSubscriber,
   type Gap,
@@ -176,6 +177,42 @@ describe("reconnect", () => {
     await expectDelivery(admin, () => seen, 2);
   });
 
+  it("one topic that stays refused does not withhold the gap of the topics that resubscribed", async () => {
+    const redis = await server();
+    const admin = client(redis);
+    await admin.call("ACL", "SETUSER", "consumer", "on", ">secret", "~*", "&*", "+@all");
+    const { subscriber, gaps, errors } = watched(redis, { connection: asConsumer(redis) });
+    const signals: number[] = [];
+    const orders: number[] = [];
+    await subscriber.handle("signals.generated", (event) => {
+      signals.push(event.num_signals);
+    });
+    await subscriber.handle("orders.executed", (event) => {
+      orders.push(event.num_orders);
+    });
+    const before = new Date();
+    await expectDelivery(admin, () => signals, 1);
+
+    await admin.call("ACL", "SETUSER", "consumer", "resetchannels", "&orders.*");
+    await admin.call("CLIENT", "KILL", "USER", "consumer").catch(() => undefined);
+    await waitFor(() => gaps.length === 1, "the gap of the topic that is back");
+    expect(gaps[0]?.topics).toEqual(["orders.executed"]);
+    expectGap(gaps[0], before);
+    expect(errors.some((e) => e instanceof SubscribeFailedError && e.topic === "signals.generated")).toBe(
+      true,
+    );
+    await waitFor(async () => {
+      await admin.publish("orders.executed", order(3));
+      return orders.includes(3);
+    }, "orders to flow again while signals stay refused");
+
+    await admin.call("ACL", "SETUSER", "consumer", "allchannels");
+    await waitFor(() => gaps.length === 2, "the refused topic's own gap once it is back");
+    expect(gaps[1]?.topics).toEqual(["signals.generated"]);
+    expect(gaps[1]?.from).toEqual(gaps[0]?.from); // both were lost at the same moment
+    await expectDelivery(admin, () => signals, 2);
+  });
+
   it("a frozen server is detected by the heartbeat; the subscriber reconnects when it thaws", async () => {
     const redis = await server();
     const publisher = client(redis);
@@ -202,6 +239,81 @@ describe("reconnect", () => {
     await expectDelivery(publisher, () => seen, 2);
   });
 });
+
+describe("a refused first SUBSCRIBE", () => {
+  async function restricted() {
+    const redis = await server();
+    const admin = client(redis);
+    // The consumer may read orders only.
+    await admin.call(
+      "ACL",
+      "SETUSER",
+      "consumer",
+      "on",
+      ">secret",
+      "~*",
+      "resetchannels",
+      "&orders.*",
+      "+@all",
+    );
+    return { redis, admin, ...watched(redis, { connection: asConsumer(redis) }) };
+  }
+
+  it("handle() rejects with SubscribeFailedError instead of waiting forever; nothing is retried", async () => {
+    const { admin, subscriber, errors } = await restricted();
+    const attempt = subscriber.handle("signals.generated", () => {});
+    await expect(attempt).rejects.toBeInstanceOf(SubscribeFailedError);
+    const failure = (await attempt.catch((error: unknown) => error)) as SubscribeFailedError;
+    expect(failure.topic).toBe("signals.generated");
+    expect(failure.retryInMs).toBeUndefined();
+    expect(String(failure.cause)).toMatch(/NOPERM/);
+    // The subscriber carries on: an allowed channel subscribes and delivers, and the refused one is
+    // not retried behind the caller's back (the caller was told).
+    const orders: number[] = [];
+    await subscriber.handle("orders.executed", (event) => {
+      orders.push(event.num_orders);
+    });
+    await admin.publish("orders.executed", order(4));
+    await waitFor(() => orders.includes(4), "the allowed channel's message");
+    await subscriber.subscribed();
+    expect(errors).toEqual([]);
+  });
+
+  it("a stream's subscribed rejects, and the loop ends with the same SubscribeFailedError", async () => {
+    const { subscriber } = await restricted();
+    const stream = subscriber.stream(["orders.executed", "signals.generated"], { overflow: "error" });
+    await expect(stream.subscribed).rejects.toBeInstanceOf(SubscribeFailedError);
+    let failure: unknown;
+    try {
+      for await (const _item of stream) break;
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(SubscribeFailedError);
+    expect((failure as SubscribeFailedError).topic).toBe("signals.generated");
+  });
+});
+
+function asConsumer(handle: RedisServerHandle): SubscriberConnectionOptions {
+  return {
+    host: "127.0.0.1",
+    port: handle.port,
+    username: "consumer",
+    password: "secret",
+    retryStrategy: () => 100,
+  };
+}
+
+const order = (n: number) =>
+  JSON.stringify({
+    event_type: "orders.executed",
+    timestamp: "2025-01-18T09:00:00Z",
+    run_id: "8c0e3c3e-5a9f-4a53-9d61-0d8c6f3f0b1a",
+    strategy_id: "alpha_baseline",
+    num_orders: n,
+    num_accepted: n,
+    num_rejected: 0,
+  });
 
 function subscribersOf(port: number, channel: string): number {
   const result = spawnSync("redis-cli", ["-p", String(port), "--raw", "PUBSUB", "NUMSUB", channel], {
