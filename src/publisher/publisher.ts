@@ -20,6 +20,7 @@ import {
   type RecoveryReport,
 } from "./fallback-buffer.js";
 import { Fifo } from "./fifo.js";
+import { ReplyDeadlines } from "./reply-deadlines.js";
 import {
   type PreparedMessage,
   type PublishOptions,
@@ -241,10 +242,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let closePromise: Promise<void> | undefined;
   // One lane per concrete channel with unsettled publishes (see the ordering notes at sendInOrder).
   const lanes = new Map<string, Lane>();
-  // Every PUBLISH awaiting its reply, oldest first, with the attempt it belongs to: one timer for all of them.
-  const awaitingReply = new Fifo<PendingPublish>();
-  const awaitingAttempt = new Fifo<number>();
-  let replyTimer: NodeJS.Timeout | undefined;
+  // Every PUBLISH awaiting its reply, oldest first: one timer for all of them.
+  const replyDeadlines = new ReplyDeadlines<PendingPublish>(commandTimeoutMs, (pending, attempt) =>
+    onAttemptFailed(pending.lane, pending, attempt, new PublishTimeoutError(commandTimeoutMs)),
+  );
   let lastAttempt = 0;
   let inFlight = 0;
   let unsettled = 0;
@@ -465,15 +466,18 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const attempt = ++lastAttempt;
     pending.attempts += 1;
     pending.attempt = attempt;
-    pending.timeoutAt = now + commandTimeoutMs;
     lane.inFlight += 1;
     inFlight += 1;
-    awaitingReply.push(pending);
-    awaitingAttempt.push(attempt);
-    if (replyTimer === undefined) armReplyTimer();
+    replyDeadlines.track(pending, now);
     client.publish(lane.address, pending.message.body).then(
-      (subscribers) => onReply(lane, pending, attempt, subscribers),
-      (error: unknown) => onAttemptFailed(lane, pending, attempt, error),
+      (subscribers) => {
+        replyDeadlines.noteReply();
+        onReply(lane, pending, attempt, subscribers);
+      },
+      (error: unknown) => {
+        if (isReplyError(error)) replyDeadlines.noteReply();
+        onAttemptFailed(lane, pending, attempt, error);
+      },
     );
   }
 
@@ -528,7 +532,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
     pending.attempt = 0;
     inFlight -= lane.inFlight - index;
     lane.inFlight = index;
-    dropSettledReplies();
 
     const delayMs = backoffDelay(pending.attempts, retry);
     const retrying =
@@ -563,7 +566,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
     else lane.queue.removeAt(lane.queue.indexOf(pending));
     lane.inFlight -= 1;
     inFlight -= 1;
-    dropSettledReplies();
   }
 
   /** Retries ran out (or the publisher is closing): the buffer, or the caller's error. */
@@ -621,40 +623,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
     holds.add(release);
     // One listener on the client wakes every waiter: a listener each would trip Node's leak warning.
     if (untilReady) connectionWaiters.add(release);
-  }
-
-  /** The shared timeout: one timer, set for the oldest PUBLISH still awaiting its reply. */
-  function armReplyTimer(): void {
-    const oldest = awaitingReply.at(0);
-    if (oldest === undefined) return;
-    replyTimer = setTimeout(onReplyTimer, Math.max(0, oldest.timeoutAt - Date.now()));
-    // Never what keeps a process alive: a PUBLISH in flight has a connection that does.
-    replyTimer.unref();
-  }
-
-  function onReplyTimer(): void {
-    replyTimer = undefined;
-    const now = Date.now();
-    for (;;) {
-      dropSettledReplies();
-      const pending = awaitingReply.at(0);
-      if (pending === undefined || pending.timeoutAt > now) break;
-      const attempt = awaitingAttempt.at(0) as number;
-      awaitingReply.shift();
-      awaitingAttempt.shift();
-      onAttemptFailed(pending.lane, pending, attempt, new PublishTimeoutError(commandTimeoutMs));
-    }
-    if (replyTimer === undefined) armReplyTimer();
-  }
-
-  /** Forgets answered attempts at the front: replies come in send order, so that is where they are. */
-  function dropSettledReplies(): void {
-    for (;;) {
-      const pending = awaitingReply.at(0);
-      if (pending === undefined || pending.attempt === awaitingAttempt.at(0)) return;
-      awaitingReply.shift();
-      awaitingAttempt.shift();
-    }
   }
 
   function scheduleReplay(): void {
@@ -760,10 +728,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     for (const release of [...holds]) release();
     // Publishes already accepted finish: their current attempt, then the buffer (or their error).
     if (unsettled > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
-    clearTimeout(replyTimer);
-    replyTimer = undefined;
-    awaitingReply.clear();
-    awaitingAttempt.clear();
+    replyDeadlines.clear();
     await replayRun;
     if (!buffer.durability.durable && buffer.size > 0) {
       // In memory the buffer dies with the publisher: one last replay pass, then say what is lost.
@@ -797,6 +762,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return closePromise;
     },
   };
+}
+
+function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === "ReplyError";
 }
 
 function isRedisClient(connection: PublisherOptions["connection"]): connection is Redis {
