@@ -52,25 +52,30 @@ describe("a blocked event loop is not a Redis timeout", () => {
       "a burst of 3,000 with auto-pipelining (written in a later loop turn), then the loop blocked",
       { count: 3_000, enableAutoPipelining: true },
     ],
-  ])("%s: each message runs once and is reported published", async (_name, { count, enableAutoPipelining }) => {
-    const redis = await server();
-    const admin = new Redis(redis.url);
-    cleanups.push(() => admin.disconnect());
-    const pub = publisher({
-      connection: { host: "127.0.0.1", port: redis.port, enableAutoPipelining },
-      commandTimeoutMs: COMMAND_TIMEOUT_MS,
-      retry: { maxAttempts: 4, initialDelayMs: 10, maxDelayMs: 50, maxElapsedMs: 10_000 },
-    });
-    await pub.publish("signals.generated", signalEvent(0)); // connected
-    await admin.config("RESETSTAT");
+  ])(
+    "%s: each message runs once and is reported published",
+    async (_name, { count, enableAutoPipelining }) => {
+      const redis = await server();
+      const admin = new Redis(redis.url);
+      cleanups.push(() => admin.disconnect());
+      const pub = publisher({
+        connection: { host: "127.0.0.1", port: redis.port, enableAutoPipelining },
+        commandTimeoutMs: COMMAND_TIMEOUT_MS,
+        retry: { maxAttempts: 4, initialDelayMs: 10, maxDelayMs: 50, maxElapsedMs: 10_000 },
+      });
+      await pub.publish("signals.generated", signalEvent(0)); // connected
+      await admin.config("RESETSTAT");
 
-    const pending = Array.from({ length: count }, (_, n) => pub.publish("signals.generated", signalEvent(n)));
-    blockEventLoop(BLOCK_MS);
-    const results = await Promise.all(pending);
+      const pending = Array.from({ length: count }, (_, n) =>
+        pub.publish("signals.generated", signalEvent(n)),
+      );
+      blockEventLoop(BLOCK_MS);
+      const results = await Promise.all(pending);
 
-    expect(results.filter((r) => r.status !== "published")).toEqual([]);
-    expect(results.map((r) => (r.status === "published" ? r.attempts : 0))).toEqual(Array(count).fill(1));
-    expect(pub.stats()).toMatchObject({ published: count + 1, retried: 0, buffered: 0, dropped: 0 });
-    expect(await publishCalls(admin)).toBe(count);
-  });
+      expect(results.filter((r) => r.status !== "published")).toEqual([]);
+      expect(results.map((r) => (r.status === "published" ? r.attempts : 0))).toEqual(Array(count).fill(1));
+      expect(pub.stats()).toMatchObject({ published: count + 1, retried: 0, buffered: 0, dropped: 0 });
+      expect(await publishCalls(admin)).toBe(count);
+    },
+  );
 });

@@ -34,12 +34,16 @@ export interface RecordingSubscriber {
   close(): void;
 }
 
-/** Subscribes with plain ioredis (auto-resubscribe after reconnects) and records every message. */
+/**
+ * Subscribes with plain ioredis and records every message. It resubscribes after each reconnect itself:
+ * ioredis's own autoResubscribe leaves its SUBSCRIBE promise unhandled, and a connection lost during it
+ * surfaces as an unhandled "Connection is closed" rejection.
+ */
 export async function recordingSubscriber(
   url: string,
   channels: readonly string[],
 ): Promise<RecordingSubscriber> {
-  const client = new Redis(url, { retryStrategy: () => 50 });
+  const client = new Redis(url, { retryStrategy: () => 50, autoResubscribe: false });
   client.on("error", () => {}); // reconnects are what these tests provoke
   const received: ReceivedMessage[] = [];
   let subscribed = 0;
@@ -57,8 +61,15 @@ export async function recordingSubscriber(
   });
   const patterns = channels.filter((c) => c.includes("*"));
   const plain = channels.filter((c) => !c.includes("*"));
-  if (plain.length > 0) await client.subscribe(...plain);
-  if (patterns.length > 0) await client.psubscribe(...patterns);
+  const subscribeAll = async () => {
+    if (plain.length > 0) await client.subscribe(...plain);
+    if (patterns.length > 0) await client.psubscribe(...patterns);
+  };
+  await subscribeAll();
+  // Every later "ready" is a reconnection; one that fails again is followed by another "ready".
+  client.on("ready", () => {
+    subscribeAll().catch(() => {});
+  });
   return { client, received, subscribedCount: () => subscribed, close: () => client.disconnect() };
 }
 
