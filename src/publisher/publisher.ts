@@ -20,7 +20,6 @@ import {
   type RecoveryReport,
 } from "./fallback-buffer.js";
 import { Fifo } from "./fifo.js";
-import { ReplyDeadlines } from "./reply-deadlines.js";
 import {
   type PreparedMessage,
   type PublishOptions,
@@ -34,6 +33,7 @@ import {
   type PublisherListener,
   type PublisherLogger,
 } from "./publisher-events.js";
+import { ReplyDeadlines } from "./reply-deadlines.js";
 import { backoffDelay, DEFAULT_RETRY, isTransientRedisError, type RetryOptions } from "./retry.js";
 
 export interface ChannelPublishOptions {
