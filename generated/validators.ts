@@ -12,27 +12,92 @@ export interface ContractValidator<T> {
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { fullFormats } = require("ajv-formats/dist/formats");
-function rfc3339DateTime(value) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/.exec(value);
-  if (match === null) return false;
-  const year = +match[1];
-  const month = +match[2];
-  const day = +match[3];
-  const minute = +match[5];
-  const second = +match[6];
-  if (month < 1 || month > 12 || day < 1 || +match[4] > 23 || minute > 59 || second > 60) return false;
-  if (match[7] !== undefined && (+match[7] > 23 || +match[8] > 59)) return false;
-  // A leap second only ends a minute (RFC 3339 section 5.7).
-  if (second === 60 && minute !== 59 && match[7] === undefined) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return day <= daysInMonth;
+/** Two decimal digits at index at, as a number; -1 when either is not a digit (or is past the end). */
+function twoDigits(text, at) {
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
-const contractFormats = { ...fullFormats, "date-time": { type: "string", validate: rfc3339DateTime } };
+
+function daysInMonth(year, month) {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** `YYYY-MM-DD`, a calendar-valid date (RFC 3339 full-date). Index 10 must be the end or the time. */
+function isDateAt0(text) {
+  const century = twoDigits(text, 0);
+  const yearOfCentury = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  if ((century | yearOfCentury | month | day) < 0) return false;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(century * 100 + yearOfCentury, month);
+}
+
+/** RFC 3339 `full-date` (what ajv-formats' `date` accepts). */
+function isFullDate(text) {
+  return text.length === 10 && isDateAt0(text);
+}
+
+/** RFC 3339 `date-time`: a calendar-valid date, `T`, a time, optional fractions, a required offset. */
+function isRfc3339DateTime(text) {
+  const length = text.length;
+  if (length < 20 || !isDateAt0(text) || (text.charCodeAt(10) | 32) !== 116) return false; // T or t
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if ((hour | minute | second) < 0 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
+  if (hour > 23 || minute > 59 || second > 60) return false;
+  let at = 19;
+  if (text.charCodeAt(at) === 46) {
+    const digitsFrom = ++at;
+    for (let code = text.charCodeAt(at); code >= 48 && code <= 57; code = text.charCodeAt(++at));
+    if (at === digitsFrom) return false;
+  }
+  const sign = text.charCodeAt(at);
+  if ((sign | 32) === 122) return at + 1 === length && (second !== 60 || minute === 59); // Z or z
+  if ((sign !== 43 && sign !== 45) || at + 6 !== length || text.charCodeAt(at + 3) !== 58) return false;
+  const offsetHour = twoDigits(text, at + 1);
+  const offsetMinute = twoDigits(text, at + 4);
+  // A leap second only ends a UTC minute (RFC 3339 section 5.7); with an offset, any local minute may be it.
+  return offsetHour >= 0 && offsetHour <= 23 && offsetMinute >= 0 && offsetMinute <= 59;
+}
+
+/** A hexadecimal digit, either case. */
+function isHex(code) {
+  return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 102);
+}
+
+/** `8-4-4-4-12` hexadecimal digits, either case, optionally after `urn:uuid:` (what ajv-formats' `uuid` accepts). */
+function isUuid(text) {
+  let at = 0;
+  if (text.length === 45) {
+    for (; at < 9; at++) {
+      const code = text.charCodeAt(at);
+      const want = "urn:uuid:".charCodeAt(at);
+      if (code !== want && (want === 58 || (code | 32) !== want)) return false; // letters in either case
+    }
+  } else if (text.length !== 36) {
+    return false;
+  }
+  for (let i = 0; i < 36; i++) {
+    const code = text.charCodeAt(at + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23 ? code !== 45 : !isHex(code)) return false;
+  }
+  return true;
+}
+
+const contractFormatChecks = {
+  "date-time": { type: "string", validate: isRfc3339DateTime },
+  date: { type: "string", validate: isFullDate },
+  uuid: { type: "string", validate: isUuid },
+};
+const contractFormats = { ...fullFormats, ...contractFormatChecks };
 const validateOrderEventStrictCode = validate10;
 const schema11 = {"type":"object","description":"A run's orders were submitted (Python `libs/redis_client/events.py` `OrderEvent`).","required":["event_type","timestamp","run_id","strategy_id","num_orders","num_accepted","num_rejected"],"properties":{"event_type":{"type":"string","const":"orders.executed","description":"The event's kind; always `orders.executed` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the orders were executed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"run_id":{"type":"string","format":"uuid","description":"The UUID of the execution run that submitted the orders."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy whose orders were submitted."},"num_orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders were submitted, from 0 up to 2^53−1."},"num_accepted":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker accepted, from 0 up to 2^53−1."},"num_rejected":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker rejected, from 0 up to 2^53−1."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:OrderEvent:strict"};
 const formats0 = contractFormats["date-time"];
-const formats2 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+const formats2 = contractFormats.uuid;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -173,7 +238,7 @@ errors++;
 if(data.run_id !== undefined){
 let data2 = data.run_id;
 if(typeof data2 === "string"){
-if(!(formats2.test(data2))){
+if(!(formats2.validate(data2))){
 const err12 = {instancePath:instancePath+"/run_id",schemaPath:"#/properties/run_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -338,7 +403,7 @@ errors++;
 if(data.event_id !== undefined){
 let data7 = data.event_id;
 if(typeof data7 === "string"){
-if(!(formats2.test(data7))){
+if(!(formats2.validate(data7))){
 const err26 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -504,7 +569,7 @@ errors++;
 if(data.run_id !== undefined){
 let data2 = data.run_id;
 if(typeof data2 === "string"){
-if(!(formats2.test(data2))){
+if(!(formats2.validate(data2))){
 const err11 = {instancePath:instancePath+"/run_id",schemaPath:"#/properties/run_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -669,7 +734,7 @@ errors++;
 if(data.event_id !== undefined){
 let data7 = data.event_id;
 if(typeof data7 === "string"){
-if(!(formats2.test(data7))){
+if(!(formats2.validate(data7))){
 const err25 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -1068,7 +1133,7 @@ errors++;
 if(data.event_id !== undefined){
 let data8 = data.event_id;
 if(typeof data8 === "string"){
-if(!(formats2.test(data8))){
+if(!(formats2.validate(data8))){
 const err31 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err31];
@@ -1452,7 +1517,7 @@ errors++;
 if(data.event_id !== undefined){
 let data8 = data.event_id;
 if(typeof data8 === "string"){
-if(!(formats2.test(data8))){
+if(!(formats2.validate(data8))){
 const err30 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err30];
@@ -1681,7 +1746,7 @@ errors++;
 if(data.event_id !== undefined){
 let data4 = data.event_id;
 if(typeof data4 === "string"){
-if(!(formats2.test(data4))){
+if(!(formats2.validate(data4))){
 const err16 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -1897,7 +1962,7 @@ errors++;
 if(data.event_id !== undefined){
 let data4 = data.event_id;
 if(typeof data4 === "string"){
-if(!(formats2.test(data4))){
+if(!(formats2.validate(data4))){
 const err15 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -2242,7 +2307,7 @@ errors++;
 if(data.event_id !== undefined){
 let data7 = data.event_id;
 if(typeof data7 === "string"){
-if(!(formats2.test(data7))){
+if(!(formats2.validate(data7))){
 const err26 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -2574,7 +2639,7 @@ errors++;
 if(data.event_id !== undefined){
 let data7 = data.event_id;
 if(typeof data7 === "string"){
-if(!(formats2.test(data7))){
+if(!(formats2.validate(data7))){
 const err25 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err25];

@@ -5,7 +5,7 @@ import { _, Ajv } from "ajv";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsPlugin from "ajv-formats";
 import { type GeneratedFile, tsBanner } from "./banner.js";
-import { rfc3339DateTime, rfc3339DateTimeSource } from "./formats.js";
+import { contractFormatDefinitions, formatsSource } from "./formats.js";
 import type { ContractModel, JsonSchema } from "./load-spec.js";
 
 // ajv and ajv-formats are CommonJS; under ESM their default export sits one level down.
@@ -37,7 +37,7 @@ export function createContractAjv(): Ajv {
     code: { source: true, esm: true, lines: true, optimize: true, formats: _`contractFormats` },
   });
   addFormats(ajv, { mode: "full" });
-  ajv.addFormat("date-time", { type: "string", validate: rfc3339DateTime });
+  for (const [name, definition] of Object.entries(contractFormatDefinitions)) ajv.addFormat(name, definition);
   return ajv;
 }
 
@@ -91,8 +91,8 @@ function importRequires(code: string): string {
     'import { createRequire } from "node:module";',
     "const require = createRequire(import.meta.url);",
     'const { fullFormats } = require("ajv-formats/dist/formats");',
-    rfc3339DateTimeSource,
-    'const contractFormats = { ...fullFormats, "date-time": { type: "string", validate: rfc3339DateTime } };',
+    formatsSource,
+    "const contractFormats = { ...fullFormats, ...contractFormatChecks };",
     code.replace(/^"use strict";\n?/, ""),
   ].join("\n");
 }
