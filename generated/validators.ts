@@ -263,7 +263,7 @@ errors++;
 if(data.strategy_id !== undefined){
 let data3 = data.strategy_id;
 if(typeof data3 === "string"){
-if(func2(data3) > 256){
+if(data3.length > 256 && func2(data3) > 256){
 const err14 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -273,7 +273,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(func2(data3) < 1){
+if(data3.length < 1 && func2(data3) < 1){
 const err15 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -594,7 +594,7 @@ errors++;
 if(data.strategy_id !== undefined){
 let data3 = data.strategy_id;
 if(typeof data3 === "string"){
-if(func2(data3) > 256){
+if(data3.length > 256 && func2(data3) > 256){
 const err13 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -604,7 +604,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(func2(data3) < 1){
+if(data3.length < 1 && func2(data3) < 1){
 const err14 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -925,8 +925,8 @@ errors++;
 if(data.symbol !== undefined){
 let data2 = data.symbol;
 if(typeof data2 === "string"){
-if(func2(data2) > 32){
-const err13 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(!pattern0.test(data2)){
+const err13 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -935,8 +935,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(func2(data2) < 1){
-const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data2.length > 32 && func2(data2) > 32){
+const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -945,8 +945,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err15 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+if(data2.length < 1 && func2(data2) < 1){
+const err15 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1063,8 +1063,8 @@ errors++;
 if(data.price !== undefined){
 let data6 = data.price;
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
-const err25 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(!pattern1.test(data6)){
+const err25 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1073,8 +1073,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!pattern1.test(data6)){
-const err26 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
+if(data6.length > 64 && func2(data6) > 64){
+const err26 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1098,7 +1098,7 @@ errors++;
 if(data.strategy_id !== undefined){
 let data7 = data.strategy_id;
 if(typeof data7 === "string"){
-if(func2(data7) > 256){
+if(data7.length > 256 && func2(data7) > 256){
 const err28 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err28];
@@ -1108,7 +1108,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(func2(data7) < 1){
+if(data7.length < 1 && func2(data7) < 1){
 const err29 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
@@ -1309,8 +1309,8 @@ errors++;
 if(data.symbol !== undefined){
 let data2 = data.symbol;
 if(typeof data2 === "string"){
-if(func2(data2) > 32){
-const err12 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(!pattern0.test(data2)){
+const err12 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1319,8 +1319,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(func2(data2) < 1){
-const err13 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data2.length > 32 && func2(data2) > 32){
+const err13 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1329,8 +1329,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+if(data2.length < 1 && func2(data2) < 1){
+const err14 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1447,8 +1447,8 @@ errors++;
 if(data.price !== undefined){
 let data6 = data.price;
 if(typeof data6 === "string"){
-if(func2(data6) > 64){
-const err24 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(!pattern1.test(data6)){
+const err24 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1457,8 +1457,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!pattern1.test(data6)){
-const err25 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$"+"\""};
+if(data6.length > 64 && func2(data6) > 64){
+const err25 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1482,7 +1482,7 @@ errors++;
 if(data.strategy_id !== undefined){
 let data7 = data.strategy_id;
 if(typeof data7 === "string"){
-if(func2(data7) > 256){
+if(data7.length > 256 && func2(data7) > 256){
 const err27 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err27];
@@ -1492,7 +1492,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(func2(data7) < 1){
+if(data7.length < 1 && func2(data7) < 1){
 const err28 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
@@ -1641,8 +1641,8 @@ errors++;
 if(data.symbol !== undefined){
 let data1 = data.symbol;
 if(typeof data1 === "string"){
-if(func2(data1) > 32){
-const err7 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(!pattern0.test(data1)){
+const err7 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1651,8 +1651,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err8 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data1.length > 32 && func2(data1) > 32){
+const err8 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1661,8 +1661,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err9 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+if(data1.length < 1 && func2(data1) < 1){
+const err9 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1686,8 +1686,8 @@ errors++;
 if(data.price !== undefined){
 let data2 = data.price;
 if(typeof data2 === "string"){
-if(func2(data2) > 64){
-const err11 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(!pattern5.test(data2)){
+const err11 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"},message:"must match pattern \""+"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1696,8 +1696,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern5.test(data2)){
-const err12 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"},message:"must match pattern \""+"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"+"\""};
+if(data2.length > 64 && func2(data2) > 64){
+const err12 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1857,8 +1857,8 @@ errors++;
 if(data.symbol !== undefined){
 let data1 = data.symbol;
 if(typeof data1 === "string"){
-if(func2(data1) > 32){
-const err6 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(!pattern0.test(data1)){
+const err6 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1867,8 +1867,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func2(data1) < 1){
-const err7 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data1.length > 32 && func2(data1) > 32){
+const err7 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1877,8 +1877,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err8 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+if(data1.length < 1 && func2(data1) < 1){
+const err8 = {instancePath:instancePath+"/symbol",schemaPath:"#/properties/symbol/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1902,8 +1902,8 @@ errors++;
 if(data.price !== undefined){
 let data2 = data.price;
 if(typeof data2 === "string"){
-if(func2(data2) > 64){
-const err10 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(!pattern5.test(data2)){
+const err10 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"},message:"must match pattern \""+"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1912,8 +1912,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern5.test(data2)){
-const err11 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/pattern",keyword:"pattern",params:{pattern: "^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"},message:"must match pattern \""+"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$"+"\""};
+if(data2.length > 64 && func2(data2) > 64){
+const err11 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2131,7 +2131,7 @@ errors++;
 if(data.strategy_id !== undefined){
 let data2 = data.strategy_id;
 if(typeof data2 === "string"){
-if(func2(data2) > 256){
+if(data2.length > 256 && func2(data2) > 256){
 const err11 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -2141,7 +2141,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(func2(data2) < 1){
+if(data2.length < 1 && func2(data2) < 1){
 const err12 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -2190,8 +2190,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(func2(data4) > 32){
-const err16 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(!pattern0.test(data4)){
+const err16 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2200,8 +2200,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err17 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data4.length > 32 && func2(data4) > 32){
+const err17 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2210,8 +2210,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern0.test(data4)){
-const err18 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+if(data4.length < 1 && func2(data4) < 1){
+const err18 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2463,7 +2463,7 @@ errors++;
 if(data.strategy_id !== undefined){
 let data2 = data.strategy_id;
 if(typeof data2 === "string"){
-if(func2(data2) > 256){
+if(data2.length > 256 && func2(data2) > 256){
 const err10 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -2473,7 +2473,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(func2(data2) < 1){
+if(data2.length < 1 && func2(data2) < 1){
 const err11 = {instancePath:instancePath+"/strategy_id",schemaPath:"#/properties/strategy_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -2522,8 +2522,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
-if(func2(data4) > 32){
-const err15 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(!pattern0.test(data4)){
+const err15 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2532,8 +2532,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err16 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data4.length > 32 && func2(data4) > 32){
+const err16 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2542,8 +2542,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern0.test(data4)){
-const err17 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$"+"\""};
+if(data4.length < 1 && func2(data4) < 1){
+const err17 = {instancePath:instancePath+"/symbols/" + i0,schemaPath:"#/properties/symbols/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }

@@ -6,6 +6,7 @@ import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsPlugin from "ajv-formats";
 import { type GeneratedFile, tsBanner } from "./banner.js";
 import { contractFormatDefinitions, formatsSource } from "./formats.js";
+import { addLengthKeywords } from "./length-keywords.js";
 import type { ContractModel, JsonSchema } from "./load-spec.js";
 
 // ajv and ajv-formats are CommonJS; under ESM their default export sits one level down.
@@ -38,6 +39,7 @@ export function createContractAjv(): Ajv {
   });
   addFormats(ajv, { mode: "full" });
   for (const [name, definition] of Object.entries(contractFormatDefinitions)) ajv.addFormat(name, definition);
+  addLengthKeywords(ajv); // \`.length\` before counting code points
   return ajv;
 }
 
