@@ -3,24 +3,22 @@
 // it never publishes anything itself and never prints: warnings go to the injected logger.
 import path from "node:path";
 import {
-  describeError,
-  encodeRecord,
   type FsyncPolicy,
-  type JournalDamage,
   type JournalFile,
-  type JournalRecord,
-  type JournalScan,
   JournalWriteError,
   openJournalFile,
   readJournal,
   setDamageAside,
 } from "./journal.js";
+import { describeError, encodeRecord, type JournalRecord } from "./journal-format.js";
 import { type JournalLock, lockJournal } from "./journal-lock.js";
 import { prepareJournalPath } from "./journal-path.js";
+import type { JournalDamage, JournalScan } from "./journal-scan.js";
 
 export type { FsyncPolicy } from "./journal.js";
 export { JournalWriteError } from "./journal.js";
 export { JournalLockedError, JournalLockUnsupportedError } from "./journal-lock.js";
+export type { DamagedSpan, JournalDamage } from "./journal-scan.js";
 
 export type OverflowPolicy = "drop-oldest" | "reject-new";
 
@@ -96,7 +94,7 @@ export interface RecoveryReport {
   /** Unacknowledged entries found, before the capacity was applied. */
   readonly recoveredEntries: number;
   readonly droppedOverCapacity: number;
-  /** Set when the journal ended in a torn or corrupt record; the bytes from there on were set aside. */
+  /** Set when the journal had torn or corrupt records: those bytes were set aside, every valid record kept. */
   readonly damage: (JournalDamage & { readonly setAsidePath: string | undefined }) | undefined;
 }
 
@@ -291,21 +289,29 @@ export function createFallbackBuffer(options: FallbackBufferOptions): FallbackBu
     rebuildFrom(scan);
     const recoveredEntries = queue.length;
 
+    const damage = scan.damage;
     let setAsidePath: string | undefined;
     try {
-      // Set the bad bytes aside before truncating, so nothing is destroyed if we stop in between.
-      if (scan.damage !== undefined) setAsidePath = setDamageAside(journalPath, scan.damage);
-      journal = openJournalFile(journalPath, { validBytes: scan.validBytes, fsync, nextSeq });
+      // Set the bad bytes aside before cutting them out, so nothing is destroyed if we stop in between.
+      if (damage !== undefined) setAsidePath = setDamageAside(journalPath, damage);
+      // A damaged tail is cut off; damage with valid records after it needs the live records rewritten.
+      const onlyTail = damage?.spans.length === 1 && damage.offset + damage.bytes === scan.totalBytes;
+      const validBytes = onlyTail ? damage.offset : scan.totalBytes;
+      journal = openJournalFile(journalPath, { validBytes, fsync, nextSeq });
       durability = { durable: true, path: journalPath, fsync };
+      if (damage !== undefined && !onlyTail) compact();
     } catch (error) {
       loseDurability("journal-unavailable", journalPath, error);
     }
-    if (scan.damage !== undefined) {
-      logger.warn("fallback buffer journal was damaged; kept the valid records before the damage", {
-        path: journalPath,
-        ...scan.damage,
-        setAsidePath,
-      });
+    if (damage !== undefined) {
+      logger.warn(
+        "fallback buffer journal was damaged; set the damaged bytes aside and kept every valid record",
+        {
+          path: journalPath,
+          ...damage,
+          setAsidePath,
+        },
+      );
     }
 
     const droppedOverCapacity = Math.max(0, queue.length - capacity);

@@ -1,52 +1,13 @@
-// The append-only journal file behind the durable fallback buffer: record encoding with a CRC32 per line,
-// start-up scan that finds where valid records end, and atomic rewrite for compaction. Knows records and
-// bytes only; capacity, overflow and acknowledgement rules live in fallback-buffer.ts.
-//
-// File format (UTF-8, one record per line):
-//   <crc32 of the JSON text, 8 lowercase hex digits> <JSON array>\n
-//   ["fallback-buffer-journal",1,<nextSeq>]   header, always first; nextSeq keeps seqs rising after a rewrite
-//   ["append",<seq>,<bufferedAt ms>,<channel>,<payload>]
-//   ["ack",<seq>]    entries up to seq were published: do not replay them
-//   ["drop",<seq>]   entries up to seq were evicted by the overflow policy
-// JSON.stringify escapes newlines and lone surrogates, so a payload can never break a line or change bytes.
+// The append-only journal file behind the durable fallback buffer: reading it for the start-up scan,
+// setting damaged bytes aside, appending with one write(2), and atomic rewrite for compaction. Knows files
+// and bytes only; the record format is journal-format.ts, the scan journal-scan.ts, and capacity, overflow
+// and acknowledgement rules live in fallback-buffer.ts.
 import fs from "node:fs";
 import path from "node:path";
-import zlib from "node:zlib";
-
-export const JOURNAL_FORMAT = "fallback-buffer-journal";
-export const JOURNAL_VERSION = 1;
-
-export type JournalRecord =
-  | { readonly kind: "header"; readonly nextSeq: number }
-  | {
-      readonly kind: "append";
-      readonly seq: number;
-      readonly bufferedAt: number;
-      readonly channel: string;
-      readonly payload: string;
-    }
-  | { readonly kind: "ack"; readonly seq: number }
-  | { readonly kind: "drop"; readonly seq: number };
+import { describeError, encodeRecord } from "./journal-format.js";
+import { type JournalDamage, type JournalScan, scanJournal } from "./journal-scan.js";
 
 export type FsyncPolicy = "always" | "none";
-
-/** Where and why the valid part of a journal ends. */
-export interface JournalDamage {
-  readonly offset: number;
-  readonly reason: string;
-  readonly bytes: number;
-  /** Records after the damage that still carry a valid checksum: recoverable by hand from the set-aside file. */
-  readonly validLookingRecordsAfter: number;
-}
-
-export interface JournalScan {
-  /** Records of the valid prefix, header included. */
-  readonly records: readonly JournalRecord[];
-  /** Size in bytes of each record's line, parallel to `records`. */
-  readonly recordBytes: readonly number[];
-  readonly validBytes: number;
-  readonly damage: JournalDamage | undefined;
-}
 
 /** The journal could not be written; the buffer goes on in memory. */
 export class JournalWriteError extends Error {
@@ -61,144 +22,6 @@ export class JournalWriteError extends Error {
   }
 }
 
-// zlib.crc32 exists from Node 20.15 / 22.2; the table fallback keeps older Node 20 releases working.
-// Strings are checksummed as their UTF-8 bytes in both.
-export const crc32: (data: string | Uint8Array) => number =
-  typeof zlib.crc32 === "function"
-    ? (data) => zlib.crc32(data)
-    : (data) => crc32Bytes(typeof data === "string" ? Buffer.from(data) : data);
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-export function crc32Bytes(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-export function encodeRecord(record: JournalRecord): string {
-  const body = JSON.stringify(recordToArray(record));
-  return `${crc32(body).toString(16).padStart(8, "0")} ${body}\n`;
-}
-
-function recordToArray(record: JournalRecord): unknown[] {
-  switch (record.kind) {
-    case "header":
-      return [JOURNAL_FORMAT, JOURNAL_VERSION, record.nextSeq];
-    case "append":
-      return ["append", record.seq, record.bufferedAt, record.channel, record.payload];
-    case "ack":
-      return ["ack", record.seq];
-    case "drop":
-      return ["drop", record.seq];
-  }
-}
-
-const NEWLINE = 0x0a;
-const CRC_PREFIX_LENGTH = 9; // 8 hex digits and a space
-const CRC_PATTERN = /^[0-9a-f]{8} $/;
-
-/**
- * Reads journal bytes up to the first record that is torn, fails its checksum, is not a known record or
- * breaks the sequence rules. Everything from there on is damage, even later records that still check
- * out: an ack or append may have been lost with the bad record, so replaying past it could resend
- * acknowledged messages or leave a gap in the order. They are counted so they can be recovered by hand.
- */
-export function scanJournal(bytes: Buffer): JournalScan {
-  const records: JournalRecord[] = [];
-  const recordBytes: number[] = [];
-  let offset = 0;
-  let lastSeq = 0;
-  while (offset < bytes.length) {
-    const end = bytes.indexOf(NEWLINE, offset);
-    if (end === -1) return damaged(bytes, records, recordBytes, offset, "torn record: no line end");
-    const decoded = decodeLine(bytes, offset, end);
-    if (typeof decoded === "string") return damaged(bytes, records, recordBytes, offset, decoded);
-    const problem = sequenceProblem(decoded, records.length === 0, lastSeq);
-    if (problem !== undefined) return damaged(bytes, records, recordBytes, offset, problem);
-    if (decoded.kind === "append") lastSeq = decoded.seq;
-    records.push(decoded);
-    recordBytes.push(end + 1 - offset);
-    offset = end + 1;
-  }
-  return { records, recordBytes, validBytes: offset, damage: undefined };
-}
-
-function damaged(
-  bytes: Buffer,
-  records: JournalRecord[],
-  recordBytes: number[],
-  offset: number,
-  reason: string,
-): JournalScan {
-  let validLookingRecordsAfter = 0;
-  let start = bytes.indexOf(NEWLINE, offset);
-  while (start !== -1) {
-    const end = bytes.indexOf(NEWLINE, start + 1);
-    if (end === -1) break;
-    if (typeof decodeLine(bytes, start + 1, end) !== "string") validLookingRecordsAfter += 1;
-    start = end;
-  }
-  return {
-    records,
-    recordBytes,
-    validBytes: offset,
-    damage: { offset, reason, bytes: bytes.length - offset, validLookingRecordsAfter },
-  };
-}
-
-function sequenceProblem(record: JournalRecord, isFirst: boolean, lastSeq: number): string | undefined {
-  if (isFirst !== (record.kind === "header")) {
-    return isFirst ? "first record is not a journal header" : "header record after the start";
-  }
-  if (record.kind === "append" && record.seq <= lastSeq) {
-    return `append seq ${record.seq} does not follow seq ${lastSeq}`;
-  }
-  if ((record.kind === "ack" || record.kind === "drop") && record.seq > lastSeq) {
-    return `${record.kind} of seq ${record.seq} that was never appended (last seq ${lastSeq})`;
-  }
-  return undefined;
-}
-
-/** The record on bytes[start, end), or why it is not one. */
-function decodeLine(bytes: Buffer, start: number, end: number): JournalRecord | string {
-  if (end - start <= CRC_PREFIX_LENGTH) return "record too short";
-  const prefix = bytes.toString("latin1", start, start + CRC_PREFIX_LENGTH);
-  if (!CRC_PATTERN.test(prefix)) return "record does not start with a checksum";
-  const body = bytes.subarray(start + CRC_PREFIX_LENGTH, end);
-  if (crc32(body) !== Number.parseInt(prefix, 16)) return "checksum mismatch";
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString("utf8"));
-  } catch {
-    return "record is not valid JSON";
-  }
-  return arrayToRecord(value) ?? "unknown record shape";
-}
-
-function arrayToRecord(value: unknown): JournalRecord | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const [tag, a, b, c, d] = value as unknown[];
-  if (tag === JOURNAL_FORMAT && value.length === 3 && a === JOURNAL_VERSION && isSeq(b)) {
-    return { kind: "header", nextSeq: b };
-  }
-  if (tag === "append" && value.length === 5 && isSeq(a) && Number.isSafeInteger(b)) {
-    if (typeof c === "string" && typeof d === "string") {
-      return { kind: "append", seq: a, bufferedAt: b as number, channel: c, payload: d };
-    }
-  }
-  if ((tag === "ack" || tag === "drop") && value.length === 2 && isSeq(a)) return { kind: tag, seq: a };
-  return undefined;
-}
-
-function isSeq(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 1;
-}
-
 /** Reads and scans the journal without changing anything; a missing file reads as empty. */
 export function readJournal(journalPath: string): JournalScan {
   let bytes: Buffer;
@@ -206,19 +29,23 @@ export function readJournal(journalPath: string): JournalScan {
     bytes = fs.readFileSync(journalPath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      return { records: [], recordBytes: [], validBytes: 0, damage: undefined };
+      return { records: [], recordBytes: [], totalBytes: 0, damage: undefined };
     }
     throw error;
   }
   return scanJournal(bytes);
 }
 
-/** Copies the damaged tail to `<path>.corrupt-<time>[-n]` and returns that path. */
+/** Copies the damaged spans, one after another, to `<path>.corrupt-<time>[-n]` and returns that path. */
 export function setDamageAside(journalPath: string, damage: JournalDamage): string {
+  const aside = Buffer.alloc(damage.bytes);
   const fd = fs.openSync(journalPath, "r");
-  const tail = Buffer.alloc(damage.bytes);
   try {
-    fs.readSync(fd, tail, 0, damage.bytes, damage.offset);
+    let at = 0;
+    for (const span of damage.spans) {
+      fs.readSync(fd, aside, at, span.bytes, span.offset);
+      at += span.bytes;
+    }
   } finally {
     fs.closeSync(fd);
   }
@@ -226,7 +53,7 @@ export function setDamageAside(journalPath: string, damage: JournalDamage): stri
   for (let attempt = 0; ; attempt++) {
     const asidePath = `${journalPath}.corrupt-${stamp}${attempt === 0 ? "" : `-${attempt}`}`;
     try {
-      fs.writeFileSync(asidePath, tail, { flag: "wx" });
+      fs.writeFileSync(asidePath, aside, { flag: "wx" });
       return asidePath;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -354,8 +181,4 @@ function fsyncDirectory(filePath: string): void {
   } finally {
     fs.closeSync(dirFd);
   }
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

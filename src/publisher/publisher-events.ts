@@ -28,8 +28,19 @@ export interface PublisherEvents {
   bufferSize: { size: number };
   /** The durable journal cannot be used (unwritable path, failed write): the buffer continues in memory. */
   journalUnavailable: { path: string; error: unknown };
-  /** On start-up the journal had a torn or corrupt tail: it was cut off and kept at `asidePath`. */
-  journalRepaired: { path: string; asidePath: string | undefined; reason: string; bytes: number };
+  /**
+   * On start-up the journal had torn or corrupt records: those byte `spans` (offsets in the journal) were cut
+   * out and kept, one after another, at `asidePath`; every valid record before and after them is replayed.
+   * `bytes` is their total, `reason` the first span's, `lostSeqs` the buffer seqs of messages known lost.
+   */
+  journalRepaired: {
+    path: string;
+    asidePath: string | undefined;
+    reason: string;
+    bytes: number;
+    spans: readonly { readonly offset: number; readonly bytes: number; readonly reason: string }[];
+    lostSeqs: readonly number[];
+  };
 }
 
 export type PublisherEventName = keyof PublisherEvents;

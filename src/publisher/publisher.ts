@@ -225,6 +225,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
       asidePath: damage.setAsidePath,
       reason: damage.reason,
       bytes: damage.bytes,
+      spans: damage.spans,
+      lostSeqs: damage.lostSeqs,
     };
     emitSoon(() => hub.emit("journalRepaired", event));
   }

@@ -258,6 +258,35 @@ describe("journal damage and unusable paths", () => {
     expect(sub.received.slice(0, 10).map((m) => m.eventId)).toEqual(ids);
   });
 
+  it("a corrupt record in the middle: only its bytes are set aside, the records after it are replayed, journalRepaired says what was lost", async () => {
+    const redis = await redisServer();
+    await redis.stop();
+    const journal = path.join(tempDir(), "signals.journal");
+    const ids = await bufferWhileDown(redis, journal, 10);
+    const lines = fs.readFileSync(journal, "utf8").match(/[^\n]*\n/g) ?? [];
+    const corrupt = lines[4] ?? ""; // header, then seq 1..10: this is seq 4 (the event n = 3)
+    const flipped = (corrupt.startsWith("0") ? "1" : "0") + corrupt.slice(1); // its checksum no longer matches
+    const offset = Buffer.byteLength(lines.slice(0, 4).join(""));
+    fs.writeFileSync(journal, [...lines.slice(0, 4), flipped, ...lines.slice(5)].join(""));
+
+    await redis.restart();
+    const sub = await subscriber(redis);
+    const pub = publisher(redis, { buffer: { path: journal } });
+    const repaired = capture(pub, "journalRepaired");
+    expect(pub.stats().recovery?.recoveredEntries).toBe(9);
+    await waitFor(() => repaired.length === 1, "the repair report");
+    const bytes = Buffer.byteLength(flipped);
+    expect(repaired[0]).toMatchObject({
+      bytes,
+      spans: [{ offset, bytes }],
+      lostSeqs: [4],
+      reason: "checksum mismatch",
+    });
+    expect(fs.readFileSync(repaired[0]?.asidePath ?? "", "utf8")).toBe(flipped);
+    await waitFor(() => sub.received.length >= 9, "the replay");
+    expect(sub.received.map((m) => m.eventId)).toEqual(ids.filter((_, n) => n !== 3));
+  });
+
   it("a garbage file is set aside whole; the publisher starts empty and buffers durably again", async () => {
     const redis = await redisServer();
     await redis.stop();

@@ -18,7 +18,7 @@ import {
   type FallbackBufferOptions,
   type OverflowPolicy,
 } from "../../src/publisher/fallback-buffer.js";
-import { crc32Bytes, encodeRecord, type JournalRecord } from "../../src/publisher/journal.js";
+import { crc32Bytes, encodeRecord, type JournalRecord } from "../../src/publisher/journal-format.js";
 import { WRITER_CHANNEL, writerPayload } from "../support/buffer-writer.js";
 import type { OpenedOn } from "../support/open-buffer-on.js";
 import { makeUnwritableDir } from "../support/publisher-fixtures.js";
@@ -290,96 +290,173 @@ describe("durable fallback buffer", () => {
 });
 
 describe("durable fallback buffer with a damaged journal", () => {
-  /** A journal with appends 1..5 (closed cleanly), then `damage` changes its lines. */
-  async function damagedJournal(damage: (lines: string[]) => string): Promise<{
-    file: string;
-    original: BufferedEntry[];
-    badBytes: Buffer;
-    buffer: FallbackBuffer;
-    seen: Recorded;
-  }> {
+  /** A piece of the damaged journal: valid text, or bytes that must be set aside (`bad`). */
+  type Part = { text: string; bad?: true };
+  const bad = (text: string): Part => ({ text, bad: true });
+  const ok = (...lines: string[]): Part[] => lines.map((text) => ({ text }));
+  const record = (r: JournalRecord) => encodeRecord(r);
+  const append6: JournalRecord = { kind: "append", seq: 6, bufferedAt: 0, channel: "a", payload: "{}" };
+  const flip = (line: string) => line.replace(/\{\\"n\\":(\d)\}/, '{\\"n\\":9}'); // checksum no longer matches
+
+  /** A journal with header `h` and appends 1..5 (closed cleanly), rewritten as `damage` says. */
+  async function damagedJournal(damage: (h: string, a: string[]) => Part[]) {
     const file = journalPath();
     const original = appendMany(open({ capacity: 10, path: file }).buffer, 5);
     await Promise.all(openBuffers.splice(0).map((buffer) => buffer.close()));
-    const lines = journalLines(file);
-    const damaged = damage(lines);
-    fs.writeFileSync(file, damaged);
-    let common = 0; // how much of the damaged file still equals the original
-    const before = lines.join("");
-    while (common < damaged.length && damaged[common] === before[common]) common++;
-    const validPrefix = damaged.slice(0, damaged.lastIndexOf("\n", common - 1) + 1);
-    const badBytes = Buffer.from(damaged.slice(validPrefix.length));
-    return { file, original, badBytes, ...open({ capacity: 10, path: file }) };
+    const [h = "", ...a] = journalLines(file);
+    const parts = damage(h, a);
+    const wanted = { aside: "", spans: [] as Array<{ offset: number; bytes: number }> };
+    let offset = 0;
+    for (const part of parts) {
+      const bytes = Buffer.byteLength(part.text);
+      const last = wanted.spans.at(-1);
+      if (part.bad && last !== undefined && last.offset + last.bytes === offset) last.bytes += bytes;
+      else if (part.bad) wanted.spans.push({ offset, bytes });
+      if (part.bad) wanted.aside += part.text;
+      offset += bytes;
+    }
+    fs.writeFileSync(file, parts.map((part) => part.text).join(""));
+    return { file, original, wanted, ...open({ capacity: 10, path: file }) };
   }
 
-  const record = (r: JournalRecord) => encodeRecord(r);
-  const append6: JournalRecord = { kind: "append", seq: 6, bufferedAt: 0, channel: "a", payload: "{}" };
-
-  it.each<[string, (lines: string[]) => string, number[], RegExp]>([
+  it.each<[string, (h: string, a: string[]) => Part[], number[], number[], RegExp]>([
     [
       "a torn last record (half written)",
-      (l) => l.join("") + record(append6).slice(0, 30),
+      (h, a) => [...ok(h, ...a), bad(record(append6).slice(0, 30))],
       [1, 2, 3, 4, 5],
+      [6],
       /torn/,
     ],
     [
       "a last record without its newline",
-      (l) => l.join("") + record(append6).slice(0, -1),
+      (h, a) => [...ok(h, ...a), bad(record(append6).slice(0, -1))],
       [1, 2, 3, 4, 5],
+      [6],
       /torn/,
     ],
     [
       "a flipped byte in a middle record",
-      (l) => l.join("").replace('{\\"n\\":2}', '{\\"n\\":7}'),
-      [1, 2],
+      (h, a) => [...ok(h, ...a.slice(0, 1)), bad(flip(a[1] ?? "")), ...ok(...a.slice(2))],
+      [1, 3, 4, 5],
+      [2],
       /checksum/,
     ],
     [
       "a middle record replaced by garbage",
-      (l) => [...l.slice(0, 3), "#@!garbage\n", ...l.slice(4)].join(""),
-      [1, 2],
+      (h, a) => [...ok(h, ...a.slice(0, 2)), bad("#@!garbage\n"), ...ok(...a.slice(3))],
+      [1, 2, 4, 5],
+      [3],
       /checksum/,
     ],
     [
+      "a corrupt header (corruption at the very start)",
+      (h, a) => [bad(flip(h.replace("1", "7"))), ...ok(...a)],
+      [1, 2, 3, 4, 5],
+      [],
+      /checksum/,
+    ],
+    [
+      "a lost newline that merges two records",
+      (h, a) => [...ok(h, a[0] ?? ""), bad((a[1] ?? "").slice(0, -1)), ...ok(...a.slice(2))],
+      [1, 3, 4, 5],
+      [2],
+      /checksum/,
+    ],
+    [
+      "zeros where two records were (a torn block)",
+      (h, a) => [
+        ...ok(h, a[0] ?? ""),
+        bad("\0".repeat(Buffer.byteLength((a[1] ?? "") + (a[2] ?? "")))),
+        ...ok(...a.slice(3)),
+      ],
+      [1, 4, 5],
+      [2, 3],
+      /checksum/,
+    ],
+    [
+      "several damaged spans and a torn tail",
+      (h, a) => [
+        ...ok(h),
+        bad("junk\n"),
+        ...ok(a[0] ?? "", a[1] ?? ""),
+        bad(flip(a[2] ?? "")),
+        ...ok(a[3] ?? ""),
+        bad("more junk\n"),
+        ...ok(a[4] ?? ""),
+        bad(record(append6).slice(0, 25)),
+      ],
+      [1, 2, 4, 5],
+      [3, 6],
+      /too short/,
+    ],
+    [
       "a valid record that goes back in sequence",
-      (l) => [...l.slice(0, 4), record({ ...append6, seq: 2 }), ...l.slice(4)].join(""),
-      [1, 2, 3],
+      (h, a) => [...ok(h, ...a.slice(0, 3)), bad(record({ ...append6, seq: 2 })), ...ok(...a.slice(3))],
+      [1, 2, 3, 4, 5],
+      [],
       /does not follow/,
     ],
     [
       "an acknowledgement of a seq never appended",
-      (l) => [...l, record({ kind: "ack", seq: 9 })].join(""),
+      (h, a) => [...ok(h, ...a), bad(record({ kind: "ack", seq: 9 }))],
       [1, 2, 3, 4, 5],
+      [],
       /never appended/,
     ],
     [
-      "a checksummed record of unknown shape",
-      (l) => [...l, `${crc("[1,2]")} [1,2]\n`].join(""),
+      "an acknowledgement lost in the damage (its message is replayed again)",
+      (h, a) => [...ok(h, ...a), bad(flip(record({ kind: "ack", seq: 2 }).replace("2", "3")))],
       [1, 2, 3, 4, 5],
+      [],
+      /checksum/,
+    ],
+    [
+      "an append lost before an ack that covers it (nothing is lost)",
+      (h, a) => [
+        ...ok(h, a[0] ?? ""),
+        bad(flip(a[1] ?? "")),
+        ...ok(...a.slice(2), record({ kind: "ack", seq: 2 })),
+      ],
+      [3, 4, 5],
+      [],
+      /checksum/,
+    ],
+    [
+      "a checksummed record of unknown shape",
+      (h, a) => [...ok(h, ...a), bad(`${crc("[1,2]")} [1,2]\n`)],
+      [1, 2, 3, 4, 5],
+      [],
       /shape/,
     ],
     [
       "a file that is garbage from the first byte",
-      () => "\u0000\u0001not a journal at all\nreally not\n",
+      () => [bad("\u0000\u0001not a journal at all\nreally not\n")],
+      [],
       [],
       /checksum/,
     ],
-    ["a file without its header", (l) => l.slice(1).join(""), [], /header/],
   ])(
-    "%s: keeps the valid prefix, sets the rest aside, truncates and starts normally",
-    async (_name, damage, kept, reason) => {
-      const { file, original, badBytes, buffer, seen } = await damagedJournal(damage);
+    "%s: sets aside exactly the damaged bytes, keeps every valid record and reports the lost seqs",
+    async (_name, damage, kept, lostSeqs, reason) => {
+      const { file, original, wanted, buffer, seen } = await damagedJournal(damage);
+      expect(seqs(buffer)).toEqual(kept);
       expect(buffer.entries()).toEqual(original.filter((entry) => kept.includes(entry.seq)));
       expect(buffer.durability.durable).toBe(true);
 
       const asides = setAsideFiles(file);
       expect(asides).toHaveLength(1);
-      expect(fs.readFileSync(asides[0] ?? "")).toEqual(badBytes);
-      expect(buffer.recovery?.damage).toMatchObject({ bytes: badBytes.length, setAsidePath: asides[0] });
-      expect(buffer.recovery?.damage?.reason).toMatch(reason);
+      expect(fs.readFileSync(asides[0] ?? "", "utf8")).toEqual(wanted.aside);
+      const found = buffer.recovery?.damage;
+      expect(found?.spans.map(({ offset, bytes }) => ({ offset, bytes }))).toEqual(wanted.spans);
+      expect(found).toMatchObject({
+        bytes: Buffer.byteLength(wanted.aside),
+        lostSeqs,
+        setAsidePath: asides[0],
+      });
+      expect(found?.reason).toMatch(reason);
       expect(seen.warnings.map((w) => w.fields?.setAsidePath)).toContain(asides[0]);
 
-      // The journal itself is a clean prefix again: appending and reopening finds no damage.
+      // The journal itself is clean again: appending and reopening finds no damage and the same records.
       const next = buffer.append("after.repair", "{}");
       const reopened = await reopen({ capacity: 10, path: file });
       expect(reopened.buffer.recovery?.damage).toBeUndefined();
@@ -387,10 +464,15 @@ describe("durable fallback buffer with a damaged journal", () => {
     },
   );
 
-  it("counts the checksummed records set aside after a middle corruption, for recovery by hand", async () => {
-    const { buffer } = await damagedJournal((l) => [...l.slice(0, 2), "garbage\n", ...l.slice(3)].join(""));
-    expect(seqs(buffer)).toEqual([1]);
-    expect(buffer.recovery?.damage?.validLookingRecordsAfter).toBe(3);
+  it("a journal whose header line is gone keeps its records: no byte is damaged", async () => {
+    const file = journalPath();
+    appendMany(open({ capacity: 10, path: file }).buffer, 3);
+    await Promise.all(openBuffers.splice(0).map((buffer) => buffer.close()));
+    fs.writeFileSync(file, journalLines(file).slice(1).join(""));
+    const { buffer } = open({ capacity: 10, path: file });
+    expect(seqs(buffer)).toEqual([1, 2, 3]);
+    expect(buffer.recovery?.damage).toBeUndefined();
+    expect(buffer.append("a", "{}").seq).toBe(4);
   });
 
   it("never reuses a set-aside file name", async () => {
