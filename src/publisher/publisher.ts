@@ -20,12 +20,10 @@ import {
   type RecoveryReport,
 } from "./fallback-buffer.js";
 import { Fifo } from "./fifo.js";
-import {
-  type PreparedMessage,
-  type PublishOptions,
-  type PublishPayload,
-  prepareMessage,
-} from "./prepare-message.js";
+
+import type { PreparedMessage, PublishOptions, PublishPayload } from "./prepare-message.js";
+import { type ChannelOfAddress, type ConcreteAddress, prepareFor } from "./publish-target.js";
+
 import {
   type BufferReason,
   createEventHub,
@@ -122,11 +120,19 @@ export interface PublisherStats {
 }
 
 export interface Publisher {
-  /** Publishes one event. Rejects with ContractValidationError (nothing sent), PublishError or PublisherClosedError. */
+  /**
+   * Publishes one event to a channel, its address built from the payload. Rejects with UnknownChannelError or
+   * ContractValidationError (nothing sent), PublishError or PublisherClosedError.
+   */
   publish<C extends ChannelName>(
     channel: C,
     payload: PublishPayload<C>,
     options?: PublishOptions<C>,
+  ): Promise<PublishResult>;
+  /** Publishes one event to a concrete address (`price.updated.AAPL`), whose parameters the payload must match. */
+  publish<A extends ConcreteAddress>(
+    address: A,
+    payload: PublishPayload<ChannelOfAddress<A>>,
   ): Promise<PublishResult>;
   /** Replays the buffer now (it also replays by itself); resolves when replay finished or stopped. */
   replayBufferedMessages(): Promise<void>;
@@ -703,14 +709,14 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }
   }
 
-  function publish<C extends ChannelName>(
-    channel: C,
-    payload: PublishPayload<C>,
-    publishOptions?: PublishOptions<C>,
+  function publish(
+    target: string,
+    payload: unknown,
+    publishOptions?: Record<string, unknown>,
   ): Promise<PublishResult> {
     let message: PreparedMessage;
     try {
-      message = prepareMessage(channel, payload, publishOptions);
+      message = prepareFor(target, payload, publishOptions);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -27,6 +27,17 @@ describe("publish", () => {
     void publisher.publish("price.updated.{symbol}", price, { symbol: "AAPL" });
   });
 
+  it("also takes a concrete address, typed by the channel it belongs to", () => {
+    expectTypeOf(publisher.publish("price.updated.AAPL", price)).toEqualTypeOf<Promise<PublishResult>>();
+    void publisher.publish("signals.generated", signal);
+    // @ts-expect-error a price address takes a price payload
+    void publisher.publish("price.updated.AAPL", signal);
+    // @ts-expect-error an address is no channel of the contract
+    void publisher.publish("prices.updated.AAPL", price);
+    // @ts-expect-error the symbol comes from the address: no options beside it
+    void publisher.publish("price.updated.AAPL", price, { symbol: "AAPL" });
+  });
+
   it("accepts a Date for the date-time field only", () => {
     expectTypeOf<PublishPayload<"signals.generated">["timestamp"]>().toEqualTypeOf<string | Date>();
     expectTypeOf<PublishPayload<"signals.generated">["as_of_date"]>().toEqualTypeOf<string>();

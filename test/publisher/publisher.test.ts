@@ -7,7 +7,7 @@ import {
   startRedisServer,
   stopAllRedisServers,
 } from "../../scripts/support/redis-server.js";
-import { ContractValidationError } from "../../src/errors.js";
+import { ContractValidationError, UnknownChannelError } from "../../src/errors.js";
 import { FallbackBufferFullError } from "../../src/publisher/fallback-buffer.js";
 import {
   createPublisher,
@@ -115,7 +115,41 @@ describe("publish", () => {
       event_id: price.eventId,
     });
     expect(sub.received[1]?.channel).toBe("price.updated.BRK.B");
+
+    // A concrete address, as the CLI and the test kit take it: the payload's symbol agrees with it.
+    const byAddress = await pub.publish("price.updated.MSFT", {
+      event_type: "price.updated",
+      symbol: "MSFT",
+      price: "410.00",
+      timestamp: "2025-01-18T00:00:00Z",
+    });
+    expect(byAddress).toMatchObject({ status: "published", channel: "price.updated.MSFT", subscribers: 1 });
+    await waitFor(() => sub.received.length === 3, "the message sent to a concrete address");
+    expect(sub.received[2]?.channel).toBe("price.updated.MSFT");
   });
+
+  it.each([
+    ["a misspelled channel name", "signals.generatd", "signals.generated"],
+    ["a misspelled concrete address", "prices.updated.AAPL", "price.updated.{symbol}"],
+    ["a name of no channel at all", "heartbeat", undefined],
+  ])(
+    "rejects %s with UnknownChannelError naming the closest channel; nothing is sent",
+    async (_name, target, closest) => {
+      const redis = await server();
+      const client = admin(redis.url);
+      const pub = publisher({ connection: ownedConnection(redis.url) });
+      const error = await (pub.publish as (t: string, p: unknown) => Promise<unknown>)(
+        target,
+        signalEvent(1),
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(UnknownChannelError);
+      expect(error).toMatchObject({ address: target, closestChannel: closest });
+      expect(await publishCalls(client)).toEqual({ calls: 0, rejected: 0 });
+    },
+  );
 
   it("connects a connection of its own even when asked for lazyConnect", async () => {
     const redis = await server();
@@ -154,6 +188,27 @@ describe("publish", () => {
             { symbol: "MSFT" },
           ),
         ["/symbol"],
+      ],
+      [
+        "concrete address whose symbol the payload contradicts",
+        () =>
+          pub.publish("price.updated.MSFT", {
+            event_type: "price.updated",
+            symbol: "AAPL",
+            price: "1",
+            timestamp: "2025-01-18T00:00:00Z",
+          }),
+        ["/symbol"],
+      ],
+      [
+        "concrete address and an explicit symbol that disagree (untyped caller)",
+        () =>
+          (pub.publish as (t: string, p: unknown, o: unknown) => Promise<unknown>)(
+            "price.updated.MSFT",
+            { event_type: "price.updated", symbol: "MSFT", price: "1", timestamp: "2025-01-18T00:00:00Z" },
+            { symbol: "AAPL" },
+          ),
+        [""],
       ],
     ];
     for (const [name, attempt, pointers] of attempts) {
