@@ -93,6 +93,7 @@ export {
   SubscriberClosedError,
   SubscriberConnectionError,
   type SubscriberEvents,
+  type SubscriberLogger,
   type SubscriberOptions,
   type SubscriberStats,
   type SubscriberStream,

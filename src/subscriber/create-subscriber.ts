@@ -22,6 +22,13 @@ import {
   SubscriberConnectionError,
 } from "./errors.js";
 import { createEventQueue, type OverflowPolicy } from "./event-queue.js";
+import {
+  type Gap,
+  type InvalidMessage,
+  SubscriberEventHub,
+  type SubscriberEvents,
+  type SubscriberLogger,
+} from "./subscriber-events.js";
 import { type ParameterSelection, type Topic, topicKey, topicsFor } from "./topics.js";
 
 /** What a handler learns about the message besides its payload. */
@@ -52,38 +59,6 @@ export type StreamEvent<C extends ChannelName = ChannelName> = C extends Channel
       readonly event: ChannelPayloads[C];
     }
   : never;
-
-/** A message that failed the contract: it reached no handler. */
-export interface InvalidMessage {
-  /** The contract channel of the subscription it came through. */
-  readonly channel: ChannelName;
-  /** The Redis channel name it arrived on (undecodable bytes shown as U+FFFD). */
-  readonly address: string;
-  readonly topic: string;
-  readonly reasons: readonly ValidationReason[];
-  /** The start of the raw message, at most `excerptBytes` bytes, decoded leniently. */
-  readonly excerpt: string;
-  /** The raw message's size in bytes. */
-  readonly size: number;
-  readonly receivedAt: Date;
-}
-
-/** An interval during which messages may have been missed, reported after every reconnect. */
-export interface Gap {
-  /** When the subscriber last knew it was receiving (last message, PING reply or subscription). */
-  readonly from: Date;
-  /** When every subscription was in place again. */
-  readonly to: Date;
-  /** The addresses and patterns that were resubscribed. */
-  readonly topics: readonly string[];
-}
-
-export interface SubscriberEvents {
-  invalid: InvalidMessage;
-  gap: Gap;
-  /** Connection trouble, refused subscriptions, heartbeat timeouts, failing handlers. */
-  error: Error;
-}
 
 /** Exact counters since creation. */
 export interface SubscriberStats {
@@ -126,8 +101,12 @@ export interface SubscriberOptions {
   readonly excerptBytes?: number;
   readonly onInvalid?: (message: InvalidMessage) => void;
   readonly onGap?: (gap: Gap) => void;
-  /** Without any error listener, errors are written with console.error: never lost silently. */
   readonly onError?: (error: Error) => void;
+  /**
+   * Where diagnostics go (connection retries at debug, gaps, invalid messages, refusals and heartbeat
+   * timeouts at warn, failing handlers at error). Without one the subscriber prints nothing.
+   */
+  readonly logger?: SubscriberLogger;
 }
 
 /** ioredis options for the subscriber's connection; the reply mapping is the subscriber's business. */
@@ -257,11 +236,6 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
     dropped: 0,
     reconnects: 0,
   };
-  const listeners: { [E in keyof SubscriberEvents]: Set<(payload: SubscriberEvents[E]) => void> } = {
-    invalid: new Set(),
-    gap: new Set(),
-    error: new Set(),
-  };
   const subscriptions = new Map<string, Subscription>();
   const waiters = new Set<Waiter>();
   const streamEnders = new Set<() => void>();
@@ -277,29 +251,9 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let pingInFlight = false;
 
-  function emit<E extends keyof SubscriberEvents>(event: E, payload: SubscriberEvents[E]): void {
-    const set = listeners[event] as Set<(payload: SubscriberEvents[E]) => void>;
-    if (set.size === 0 && event === "error") {
-      console.error(`[trading-events subscriber] ${(payload as Error).message}`);
-      return;
-    }
-    for (const listener of set) {
-      try {
-        listener(payload);
-      } catch (error) {
-        // A listener's own failure must not break delivery or the connection either.
-        console.error(`[trading-events subscriber] ${event} listener failed:`, error);
-      }
-    }
-  }
-
-  function on<E extends keyof SubscriberEvents>(event: E, listener: (payload: SubscriberEvents[E]) => void) {
-    const set = listeners[event] as Set<(payload: SubscriberEvents[E]) => void>;
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-    };
-  }
+  const events = new SubscriberEventHub(options.logger ?? {});
+  const emit = events.emit.bind(events);
+  const on = events.on.bind(events);
   if (options.onInvalid) on("invalid", options.onInvalid);
   if (options.onGap) on("gap", options.onGap);
   if (options.onError) on("error", options.onError);

@@ -3,12 +3,9 @@ export {
   createSubscriber,
   type DeliveryContext,
   type EventHandler,
-  type Gap,
-  type InvalidMessage,
   type StreamEvent,
   type StreamOptions,
   type Subscriber,
-  type SubscriberEvents,
   type SubscriberOptions,
   type SubscriberStats,
   type SubscriberStream,
@@ -24,6 +21,12 @@ export {
   SubscriberConnectionError,
 } from "./errors.js";
 export type { OverflowPolicy } from "./event-queue.js";
+export type {
+  Gap,
+  InvalidMessage,
+  SubscriberEvents,
+  SubscriberLogger,
+} from "./subscriber-events.js";
 export {
   type AddressTopic,
   type ParameterSelection,
