@@ -106,8 +106,3 @@ export function parseTopic(text: string): Topic | undefined {
   if (isChannelName(text)) return topicsFor(text)[0];
   return undefined;
 }
-
-/** The key that identifies a topic among a subscriber's subscriptions. */
-export function topicKey(topic: { kind: "address" | "pattern"; name: string }): string {
-  return `${topic.kind === "address" ? "a" : "p"}:${topic.name}`;
-}

@@ -1,0 +1,164 @@
+// The subscriber's own Redis connection and its heartbeat: knows whether it is ready, numbers each
+// ready connection (its epoch), remembers when it last knew it was receiving, and hands the start
+// of a gap to whoever resubscribes. It sends SUBSCRIBE and friends but decides nothing about topics.
+import { Redis, type RedisOptions } from "ioredis";
+import { explainConnectionError } from "../connection/tls-failure.js";
+import { HeartbeatTimeoutError, SubscriberConnectionError } from "./errors.js";
+import type { SubscriberOptions } from "./subscriber-types.js";
+
+const DEFAULT_URL = "redis://127.0.0.1:6379";
+const QUIT_TIMEOUT_MS = 2_000;
+
+// The subscriber owns resubscription (autoResubscribe off): ioredis's own turns a refused
+// resubscribe into an unhandled rejection. Nothing is queued while disconnected, and nothing
+// half-sent is replayed on a new connection: the subscriber decides what to send on `ready`.
+const CONNECTION_OVERRIDES = {
+  autoResubscribe: false,
+  autoResendUnfulfilledCommands: false,
+  enableOfflineQueue: false,
+} satisfies Partial<RedisOptions>;
+
+export function openRedis(connection: SubscriberOptions["connection"]): Redis {
+  if (connection instanceof Redis) return connection.duplicate(CONNECTION_OVERRIDES);
+  if (typeof connection === "string" || connection === undefined) {
+    return new Redis(connection ?? DEFAULT_URL, CONNECTION_OVERRIDES);
+  }
+  const { replyMapping: _ignored, ...rest } = connection as RedisOptions;
+  return new Redis({ ...rest, ...CONNECTION_OVERRIDES });
+}
+
+export interface HeartbeatOptions {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+export interface ConnectionCallbacks {
+  /** A connection is ready; `gapFrom` is set when it replaces a lost one (the gap's start). */
+  readonly onReady: (epoch: number, gapFrom: Date | undefined) => void;
+  readonly onError: (error: Error) => void;
+  /** A message on a SUBSCRIBEd address. */
+  readonly onMessage: (channel: Buffer, message: Buffer) => void;
+  /** A message matched by a PSUBSCRIBEd pattern. */
+  readonly onPatternMessage: (pattern: string, channel: Buffer, message: Buffer) => void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class SubscriberConnection {
+  private readonly redis: Redis;
+  private epochNumber = 0;
+  private isReady = false;
+  private closed = false;
+  /** When the subscriber last knew it was receiving, as a Date.now() reading. */
+  private lastAliveMs = Date.now();
+  /** Set when a ready connection was lost, until the next one is ready. */
+  private lostAtMs: number | undefined;
+  private readonly heartbeatTimer: NodeJS.Timeout | undefined;
+  private pingInFlight = false;
+  /** Connections re-established after a loss. */
+  reconnects = 0;
+
+  constructor(
+    connection: SubscriberOptions["connection"],
+    heartbeat: HeartbeatOptions | undefined,
+    private readonly callbacks: ConnectionCallbacks,
+  ) {
+    this.redis = openRedis(connection);
+    this.redis.on("error", (error: unknown) => {
+      if (!this.closed) callbacks.onError(new SubscriberConnectionError(explainConnectionError(error)));
+    });
+    this.redis.on("ready", () => this.becameReady());
+    this.redis.on("close", () => this.lost());
+    this.redis.on("messageBuffer", (channel: Buffer, message: Buffer | undefined) =>
+      callbacks.onMessage(channel, message ?? EMPTY),
+    );
+    this.redis.on(
+      "pmessageBuffer",
+      (pattern: string | Buffer, channel: Buffer, message: Buffer | undefined) =>
+        callbacks.onPatternMessage(pattern.toString(), channel, message ?? EMPTY),
+    );
+    if (heartbeat)
+      this.heartbeatTimer = setInterval(() => this.sendHeartbeat(heartbeat.timeoutMs), heartbeat.intervalMs);
+  }
+
+  /** Numbers ready connections: a reply from an older epoch is about a connection that is gone. */
+  get epoch(): number {
+    return this.epochNumber;
+  }
+
+  get ready(): boolean {
+    return this.isReady && !this.closed;
+  }
+
+  /** A message or reply arrived: the connection was alive at `nowMs`. */
+  alive(nowMs: number): void {
+    this.lastAliveMs = nowMs;
+  }
+
+  subscribe(kind: "address" | "pattern", name: string): Promise<unknown> {
+    return kind === "address" ? this.redis.subscribe(name) : this.redis.psubscribe(name);
+  }
+
+  unsubscribe(kind: "address" | "pattern", name: string): Promise<unknown> {
+    return kind === "address" ? this.redis.unsubscribe(name) : this.redis.punsubscribe(name);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.heartbeatTimer);
+    if (this.redis.status === "ready") {
+      await Promise.race([
+        this.redis.quit().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, QUIT_TIMEOUT_MS).unref()),
+      ]);
+    }
+    this.redis.disconnect();
+  }
+
+  private becameReady(): void {
+    if (this.closed) return;
+    this.epochNumber += 1;
+    this.isReady = true;
+    this.lastAliveMs = Date.now();
+    let gapFrom: Date | undefined;
+    if (this.lostAtMs !== undefined) {
+      this.reconnects += 1;
+      gapFrom = new Date(this.lostAtMs);
+      this.lostAtMs = undefined;
+    }
+    this.callbacks.onReady(this.epochNumber, gapFrom);
+  }
+
+  private lost(): void {
+    if (this.closed || !this.isReady) return;
+    this.isReady = false;
+    this.pingInFlight = false;
+    this.lostAtMs = this.lastAliveMs;
+  }
+
+  private sendHeartbeat(timeoutMs: number): void {
+    if (!this.ready || this.pingInFlight) return;
+    this.pingInFlight = true;
+    const pingEpoch = this.epochNumber;
+    const timer = setTimeout(() => {
+      if (this.closed || pingEpoch !== this.epochNumber || !this.pingInFlight) return;
+      this.callbacks.onError(new HeartbeatTimeoutError(timeoutMs));
+      // Reconnects (retryStrategy applies); the pending PING is rejected, not resent.
+      this.redis.disconnect(true);
+    }, timeoutMs);
+    this.redis
+      .ping()
+      .then(
+        () => {
+          if (pingEpoch === this.epochNumber) this.lastAliveMs = Date.now();
+        },
+        () => {
+          // A rejected PING means the connection closed; lost() deals with it.
+        },
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        if (pingEpoch === this.epochNumber) this.pingInFlight = false;
+      });
+  }
+}
