@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { channelNames } from "../../generated/index.js";
 import { formatReasons } from "../contract/reasons.js";
 import { UnknownChannelError } from "../errors.js";
-import { createSubscriber, SubscriberClosedError } from "../subscriber/index.js";
+import { createSubscriber, SubscriberClosedError, type SubscriberOptions } from "../subscriber/index.js";
 import { parseTopic, type Topic, wildcardPattern } from "../subscriber/topics.js";
 import {
   type ConnectionSettings,
@@ -114,6 +114,35 @@ export function formatEvent(address: string, raw: Buffer, json: boolean): string
   return json ? `{"channel":${JSON.stringify(address)},"event":${event}}` : `${address} ${event}`;
 }
 
+/** stderr lines for invalid messages, gaps and errors; an error before the first subscription ends the run. */
+function reportingTo(
+  io: CliIo,
+  settings: ConnectionSettings,
+  run: { subscribed: () => boolean; failedToStart: () => void },
+): Pick<SubscriberOptions, "onInvalid" | "onGap" | "onError"> {
+  return {
+    onInvalid: (message) => {
+      io.stderr(
+        `invalid message on ${message.address} (${message.size} bytes, ${JSON.stringify(message.excerpt)}): ${formatReasons(message.reasons).join("; ")}`,
+      );
+    },
+    onGap: (gap) => {
+      io.stderr(
+        `gap: reconnected; messages published between ${gap.from.toISOString()} and ${gap.to.toISOString()} may have been missed`,
+      );
+    },
+    onError: (error) => {
+      if (run.subscribed()) {
+        io.stderr(`error: ${error.message}`);
+        return;
+      }
+      // Before the first subscription, any connection error ends the run: a CLI says why, it does not retry.
+      io.stderr(describeConnectionError((error as { cause?: unknown }).cause ?? error, settings).message);
+      run.failedToStart();
+    },
+  };
+}
+
 async function runTail(options: TailOptions, io: CliIo): Promise<number> {
   const { topics, count, timeoutSeconds, settings } = options;
   let finish: (code: number) => void = () => {};
@@ -131,25 +160,10 @@ async function runTail(options: TailOptions, io: CliIo): Promise<number> {
     // A stuck server never closes its side: do not wait the default 2 s for it after giving up.
     connection: { ...settings.redisOptions, connectTimeout: settings.connectTimeoutMs, disconnectTimeout: 0 },
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
-    onInvalid: (message) => {
-      io.stderr(
-        `invalid message on ${message.address} (${message.size} bytes, ${JSON.stringify(message.excerpt)}): ${formatReasons(message.reasons).join("; ")}`,
-      );
-    },
-    onGap: (gap) => {
-      io.stderr(
-        `gap: reconnected; messages published between ${gap.from.toISOString()} and ${gap.to.toISOString()} may have been missed`,
-      );
-    },
-    onError: (error) => {
-      if (subscribed) {
-        io.stderr(`error: ${error.message}`);
-        return;
-      }
-      // Before the first subscription, any connection error ends the run: a CLI says why, it does not retry.
-      io.stderr(describeConnectionError((error as { cause?: unknown }).cause ?? error, settings).message);
-      finish(EXIT_REDIS_UNAVAILABLE);
-    },
+    ...reportingTo(io, settings, {
+      subscribed: () => subscribed,
+      failedToStart: () => finish(EXIT_REDIS_UNAVAILABLE),
+    }),
   });
 
   const deadline = setTimeout(() => {

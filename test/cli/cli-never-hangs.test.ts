@@ -124,6 +124,52 @@ describe("authentication", () => {
   });
 });
 
+describe("a user whose ACL refuses the channel", () => {
+  let restricted: RedisServerHandle;
+  let url: string;
+  beforeAll(async () => {
+    // May subscribe to prices only, with the commands ioredis and the subscriber need.
+    restricted = await startRedisServer({
+      args: [
+        "--user",
+        "prices-reader",
+        "on",
+        ">reader-pw",
+        "resetchannels",
+        "&price.updated.*",
+        "+@connection",
+        "+info",
+        "+subscribe",
+        "+psubscribe",
+        "+unsubscribe",
+        "+punsubscribe",
+      ],
+    });
+    url = restricted.url.replace("redis://", "redis://prices-reader:reader-pw@");
+  });
+  afterAll(() => restricted?.stop());
+
+  it("tail exits 3 naming the refusal (NOPERM), and never hangs", async () => {
+    const run = await runInProcess(["tail", "signals.generated", "--redis", url, "--connect-timeout", "5"]);
+    expect(run).toMatchObject({ code: 3, stdout: "" });
+    expect(run.stderr).toMatch(/^subscribing failed: could not subscribe to signals\.generated: NOPERM/);
+  });
+
+  it("publish exits 3 naming the refusal", async () => {
+    const run = await runInProcess(["publish", "signals.generated", "--example", "--redis", url]);
+    expect(run).toMatchObject({ code: 3, stdout: "" });
+    expect(run.stderr).toMatch(/^PUBLISH to signals\.generated failed: NOPERM/);
+  });
+
+  it("tail of an allowed pattern subscribes (the user's rights suffice for the CLI)", async () => {
+    const ctrlC = new AbortController();
+    const run = startCli(["tail", "price.updated.*", "--redis", url], { signal: ctrlC.signal });
+    await waitFor(() => run.stderr.text.includes("tail: subscribed to price.updated.*"), "tail to subscribe");
+    ctrlC.abort();
+    expect(await run.exited).toBe(130);
+  });
+});
+
 describe("ctrl-C exits 130 whatever the command", () => {
   it.each([
     ["validate, waiting for stdin", () => ["validate", "signals.generated"], "stdin"],
