@@ -1,5 +1,6 @@
 // The package as a service gets it: `npm pack`, installed into a fresh project outside this
-// repository, imported, type-checked under NodeNext and run; publint and attw on the tarball.
+// repository, imported from ESM and required from CommonJS (plain .cjs, and TypeScript under
+// NodeNext emitting CommonJS), type-checked and run; publint and attw on the tarball.
 import { execFile } from "node:child_process";
 import {
   existsSync,
@@ -105,6 +106,36 @@ console.log(JSON.stringify({
 }));
 `;
 
+// A CommonJS service (Node >= 20.19 loads this ESM package with require()): plain JavaScript.
+const requireSource = `"use strict";
+const { channelNames, checkPayload, contractVersion, createPublisher } = require("@trading-platform/events");
+const { makeEvent } = require("@trading-platform/events/testing");
+const schema = require("@trading-platform/events/schemas/PositionEvent.schema.json");
+const sold = makeEvent("positions.updated", { action: "sell", qty_change: -50, new_qty: 50 });
+console.log(JSON.stringify({
+  channels: channelNames,
+  contractVersion,
+  factory: typeof createPublisher,
+  schemaTitle: schema.title,
+  checkOk: checkPayload("positions.updated", sold, "strict").ok,
+}));
+`;
+
+// A CommonJS TypeScript module (.cts; the same as a .ts file in a "type": "commonjs" project): under
+// module NodeNext, TypeScript >= 5.8 compiles these imports to require(), with the package's types.
+const cjsTypeScriptSource = `import { checkPayload, contractVersion, type PositionEvent } from "@trading-platform/events";
+import { makeEvent } from "@trading-platform/events/testing";
+
+const sold: PositionEvent = makeEvent("positions.updated", { action: "sell", qty_change: -50, new_qty: 50 });
+// @ts-expect-error "short" is not an action of the contract
+const refusedAtCompileTime = { ...sold, action: "short" } satisfies PositionEvent;
+console.log(JSON.stringify({
+  contractVersion,
+  sold: sold.action,
+  checkOk: checkPayload("positions.updated", refusedAtCompileTime, "strict").ok,
+}));
+`;
+
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), "events-pack-test-"));
   const packDir = join(scratch, "pack");
@@ -130,6 +161,8 @@ beforeAll(async () => {
     consumer,
   );
   writeFileSync(join(consumer, "consumer.ts"), consumerSource);
+  writeFileSync(join(consumer, "require-consumer.cjs"), requireSource);
+  writeFileSync(join(consumer, "cjs-consumer.cts"), cjsTypeScriptSource);
   writeFileSync(
     join(consumer, "tsconfig.json"),
     JSON.stringify({
@@ -142,10 +175,17 @@ beforeAll(async () => {
         types: ["node"],
         outDir: "out",
       },
-      files: ["consumer.ts"],
+      files: ["consumer.ts", "cjs-consumer.cts"],
     }),
   );
 }, slow);
+
+/** One tsc run for both consumers (it takes tens of seconds on a loaded machine); every test that needs it awaits it. */
+let compiling: Promise<unknown> | undefined;
+function compileConsumers(): Promise<unknown> {
+  compiling ??= sh("node", [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], consumer);
+  return compiling;
+}
 
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -176,8 +216,8 @@ describe("the packed tarball", () => {
     if (existsSync(join(root, "README.md"))) expect(files).toContain("package/README.md");
   });
 
-  it("type-checks a consumer under NodeNext and runs it with node", async () => {
-    await sh("node", [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], consumer);
+  it("type-checks the ESM and CommonJS consumers under NodeNext and runs the ESM one with node", async () => {
+    await compileConsumers();
     const { stdout } = await sh("node", ["out/consumer.js"], consumer);
     expect(JSON.parse(stdout)).toEqual({
       factories: ["function", "function"],
@@ -192,6 +232,42 @@ describe("the packed tarball", () => {
       checkOk: false,
       refused: ["/symbol"],
     });
+  });
+
+  it("is required from a CommonJS file (require of ESM, Node >= 20.19), silently", async () => {
+    const { stdout, stderr } = await sh("node", ["require-consumer.cjs"], consumer);
+    expect(JSON.parse(stdout)).toEqual({
+      channels: ["orders.executed", "positions.updated", "price.updated.{symbol}", "signals.generated"],
+      contractVersion: rootPackage.version,
+      factory: "function",
+      schemaTitle: "PositionEvent",
+      checkOk: true,
+    });
+    // No ExperimentalWarning, no ERR_REQUIRE_ESM / ERR_REQUIRE_ASYNC_MODULE (a top-level await).
+    expect(stderr).toBe("");
+  });
+
+  it("type-checks a CommonJS TypeScript consumer (.cts) under NodeNext, compiles it to require() and runs it", async () => {
+    await compileConsumers();
+    const compiled = readFileSync(join(consumer, "out/cjs-consumer.cjs"), "utf8");
+    expect(compiled).toContain('require("@trading-platform/events")');
+    expect(compiled).not.toMatch(/\bimport\(/);
+    const { stdout, stderr } = await sh("node", ["out/cjs-consumer.cjs"], consumer);
+    expect(JSON.parse(stdout)).toEqual({
+      contractVersion: rootPackage.version,
+      sold: "sell",
+      checkOk: false,
+    });
+    expect(stderr).toBe("");
+  });
+
+  it("declares the Node versions it runs on: engines >= 20.19, the first Node 20 whose require() loads ESM", () => {
+    const packed = JSON.parse(
+      readFileSync(join(consumer, "node_modules/@trading-platform/events/package.json"), "utf8"),
+    ) as {
+      engines: { node: string };
+    };
+    expect(packed.engines).toEqual({ node: ">=20.19" });
   });
 
   it("installs the trading-events executable", async () => {
@@ -212,6 +288,8 @@ describe("the packed tarball", () => {
 
   it("passes arethetypeswrong (ESM-only profile)", async () => {
     // asyncapi.yaml and docs/index.html are files to read, not modules: attw cannot resolve them.
+    // attw (0.18) models CommonJS as Node 16 does, where only import() loads ESM: the CommonJS
+    // tests above prove require() under Node >= 20.19 and TypeScript's NodeNext.
     await sh(
       bin("attw"),
       [
