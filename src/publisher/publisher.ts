@@ -2,8 +2,8 @@
 // offline queue, retries transient failures, and falls back to a buffer it replays in order.
 import { Redis, type RedisOptions } from "ioredis";
 import type { ChannelName } from "../../generated/index.js";
-import { asTlsConnectionError } from "../connection/tls-failure.js";
 import { resolveAddress } from "../contract/addresses.js";
+import { ConnectionGate } from "./connection-gate.js";
 import {
   ConnectionNotReadyError,
   PublishError,
@@ -31,6 +31,7 @@ import {
   type PublisherListener,
   type PublisherLogger,
 } from "./publisher-events.js";
+import { eventIdOf, Replayer } from "./replayer.js";
 import { ReplyDeadlines } from "./reply-deadlines.js";
 import { backoffDelay, DEFAULT_RETRY, isTransientRedisError, type RetryOptions } from "./retry.js";
 
@@ -186,12 +187,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const hub = createEventHub(logger);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-  const replayInitialDelayMs = options.replay?.initialDelayMs ?? 100;
-  const replayMaxDelayMs = options.replay?.maxDelayMs ?? 5_000;
 
   const stats = { published: 0, retried: 0, buffered: 0, replayed: 0, dropped: 0 };
-  let replaying: BufferedEntry | undefined;
-  let evictedWhileReplaying = false;
+  // Created once the client exists; the buffer reports drops (from loading the journal on) before that.
+  let replayerForDrops: Replayer | undefined;
   // Buffered messages per concrete channel: while one is buffered, newer ones for it must queue behind.
   const bufferedPerAddress = new Map<string, number>();
   // Events of the start-up (journal repaired, unusable, over capacity) wait until listeners can exist.
@@ -215,9 +214,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     onDrop(entry, reason) {
       // Entries dropped while loading the journal were never counted.
       if (reason === "evicted-oldest") countBuffered(entry.channel, -1);
-      // The entry being replayed right now may still get through: its PUBLISH decides what to report.
-      if (entry.seq === replaying?.seq) evictedWhileReplaying = true;
-      else reportDropped(entry);
+      // An entry whose replay is in flight may still get through: its PUBLISH decides what to report.
+      if (replayerForDrops?.claimEvicted(entry) !== true) reportDropped(entry);
     },
     onDurabilityLost(state) {
       emitSoon(() => hub.emit("journalUnavailable", { path: state.path, error: state.cause }));
@@ -261,33 +259,25 @@ export function createPublisher(options: PublisherOptions): Publisher {
   // Releases of the lanes that are holding (backoff, waiting for the connection): close() cuts them short.
   const holds = new Set<() => void>();
   const settingsCache = new Map<ChannelName, ChannelSettings>();
-  let replayRun: Promise<void> | undefined;
-  let replayRequested = false;
-  let replayTimer: NodeJS.Timeout | undefined;
-  let replayDelayMs = replayInitialDelayMs;
-  // Set when the connection fails with a reply error (WRONGPASS, NOPERM on HELLO...) or a TLS certificate
-  // failure: not worth retrying.
-  let connectionError: unknown;
-
-  const connectionWaiters = new Set<() => void>();
-  const onReady = () => {
-    connectionError = undefined;
-    for (const wake of [...connectionWaiters]) wake();
-    replayDelayMs = replayInitialDelayMs;
-    if (buffer.size > 0) void replayBufferedMessages();
-  };
-  const onError = (error: unknown) => {
-    // Only while (re)connecting: then a reply error is the handshake's (AUTH, HELLO) and will not go away.
-    const permanent =
-      error instanceof Error && error.name === "ReplyError" ? error : asTlsConnectionError(error);
-    if (client.status !== "ready" && permanent !== undefined) {
-      connectionError = permanent;
-      for (const wake of [...connectionWaiters]) wake();
-    }
-    logger.debug?.("publisher: Redis connection error", { error });
-  };
-  client.on("ready", onReady);
-  client.on("error", onError);
+  const settingsByAddress = new Map<string, ChannelSettings>();
+  const gate = new ConnectionGate(client, logger, () => {
+    replayer.resetDelay();
+    if (buffer.size > 0) void replayer.replay();
+  });
+  const replayer = new Replayer({
+    client,
+    gate,
+    buffer,
+    hub,
+    logger,
+    commandTimeoutMs,
+    initialDelayMs: options.replay?.initialDelayMs ?? 100,
+    maxDelayMs: options.replay?.maxDelayMs ?? 5_000,
+    minSubscribersOf: (address: string) => settingsOfAddress(address).minSubscribers,
+    onReplayed: reportReplayed,
+    onDroppedInFlight: reportDropped,
+  });
+  replayerForDrops = replayer;
   // A connection of ours created with lazyConnect would never connect: nothing is ever queued to trigger it.
   if (owned && client.status === "wait") client.connect().catch(() => {});
 
@@ -298,7 +288,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (buffer.size > 0) {
       hub.emit("bufferSize", { size: buffer.size });
       // At start-up: replay what an earlier process left in the journal.
-      if (client.status === "ready") void replayBufferedMessages();
+      if (gate.ready) void replayer.replay();
     }
   });
 
@@ -307,6 +297,28 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const event = { channel: entry.channel, eventId: eventIdOf(entry.payload), droppedTotal: stats.dropped };
     logger.warn?.("publisher: fallback buffer full, dropped a message", event);
     emitSoon(() => hub.emit("dropped", event));
+  }
+
+  function reportReplayed(entry: BufferedEntry, subscribers: number, acknowledged: boolean): void {
+    if (acknowledged) countBuffered(entry.channel, -1);
+    stats.replayed += 1;
+    const bufferSize = buffer.size;
+    if (hub.listens("replayed")) {
+      const eventId = eventIdOf(entry.payload);
+      hub.emit("replayed", { channel: entry.channel, eventId, subscribers, bufferSize });
+    }
+    if (hub.listens("bufferSize")) hub.emit("bufferSize", { size: bufferSize });
+  }
+
+  /** Settings by concrete address (replay knows only the address); remembered, the memory bounded. */
+  function settingsOfAddress(address: string): ChannelSettings {
+    let settings = settingsByAddress.get(address);
+    if (settings === undefined) {
+      settings = channelSettings(resolveAddress(address)?.channel);
+      if (settingsByAddress.size >= 10_000) settingsByAddress.clear();
+      settingsByAddress.set(address, settings);
+    }
+    return settings;
   }
 
   function countBuffered(address: string, delta: number): void {
@@ -327,27 +339,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
       settingsCache.set(channel, cached);
     }
     return cached;
-  }
-
-  /** One PUBLISH, never queued by ioredis: not ready means failing now, no reply in time means a timeout. */
-  async function sendOnce(address: string, body: string, minSubscribers: number): Promise<number> {
-    if (client.status !== "ready") {
-      if (connectionError !== undefined) throw connectionError;
-      throw new ConnectionNotReadyError(client.status);
-    }
-    const reply = client.publish(address, body);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PublishTimeoutError(commandTimeoutMs)), commandTimeoutMs);
-    });
-    try {
-      const subscribers = await Promise.race([reply, timeout]);
-      if (subscribers < minSubscribers) throw new TooFewSubscribersError(subscribers, minSubscribers);
-      return subscribers;
-    } finally {
-      clearTimeout(timer);
-      reply.catch(() => {}); // a late rejection after the timeout is already accounted for
-    }
   }
 
   function bufferMessage(
@@ -380,7 +371,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
         bufferSize,
         error,
       });
-      scheduleReplay();
+      replayer.schedule();
     }
     return {
       status: "buffered",
@@ -444,8 +435,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
         }
         // The retry budget starts at the message's turn, as if it were the only one.
         if (pending.deadline === 0) pending.deadline = now + retry.maxElapsedMs;
-        if (client.status !== "ready") {
+        if (!gate.ready) {
           // Not an attempt: nothing is sent. Wait for the connection within the budget, never in ioredis's queue.
+          const connectionError = gate.fatalError;
           if (connectionError !== undefined) {
             lane.queue.removeAt(lane.inFlight);
             const { address, eventId } = pending.message;
@@ -621,7 +613,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const release = () => {
       clearTimeout(timer);
       holds.delete(release);
-      connectionWaiters.delete(release);
+      gate.stopWaiting(release);
       if (lane.release !== release) return;
       lane.release = undefined;
       sendInOrder(lane);
@@ -629,84 +621,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const timer = setTimeout(release, ms);
     lane.release = release;
     holds.add(release);
-    // One listener on the client wakes every waiter: a listener each would trip Node's leak warning.
-    if (untilReady) connectionWaiters.add(release);
-  }
-
-  function scheduleReplay(): void {
-    if (closing || replayTimer !== undefined || buffer.size === 0) return;
-    const delay = replayDelayMs;
-    replayDelayMs = Math.min(replayMaxDelayMs, replayDelayMs * 2);
-    replayTimer = setTimeout(() => {
-      replayTimer = undefined;
-      void replayBufferedMessages();
-    }, delay);
-    // The timer alone does not keep a process alive; the connection does.
-    replayTimer.unref();
-  }
-
-  function replayBufferedMessages(): Promise<void> {
-    if (replayRun !== undefined) {
-      replayRequested = true;
-      return replayRun;
-    }
-    replayRun = (async () => {
-      try {
-        do {
-          replayRequested = false;
-          if (await drainBuffer()) replayDelayMs = replayInitialDelayMs;
-        } while (replayRequested && !closing && buffer.size > 0);
-      } finally {
-        replayRun = undefined;
-      }
-      if (buffer.size > 0) scheduleReplay();
-    })();
-    return replayRun;
-  }
-
-  /** Publishes buffered messages oldest first; stops at the first failure. True when the buffer was emptied. */
-  async function drainBuffer(finalPass = false): Promise<boolean> {
-    for (;;) {
-      if (closing && !finalPass) return false;
-      const entry = buffer.oldest();
-      if (entry === undefined) return true;
-      const { minSubscribers } = channelSettings(resolveAddress(entry.channel)?.channel);
-      let subscribers: number;
-      replaying = entry;
-      evictedWhileReplaying = false;
-      try {
-        subscribers = await sendOnce(entry.channel, entry.payload, minSubscribers);
-      } catch (error) {
-        replaying = undefined;
-        if (evictedWhileReplaying) reportDropped(entry);
-        const bufferSize = buffer.size;
-        hub.emit("replayStopped", {
-          channel: entry.channel,
-          eventId: eventIdOf(entry.payload),
-          error,
-          bufferSize,
-        });
-        logger.info?.("publisher: replay stopped; the rest stays buffered", {
-          channel: entry.channel,
-          bufferSize,
-          error,
-        });
-        return false;
-      }
-      replaying = undefined;
-      // Acknowledged only after the reply: a crash before this line replays the message again (at-least-once).
-      // False when drop-oldest evicted the entry while it was being sent: it got through all the same.
-      if (buffer.acknowledge(entry.seq)) countBuffered(entry.channel, -1);
-      stats.replayed += 1;
-      const bufferSize = buffer.size;
-      hub.emit("replayed", {
-        channel: entry.channel,
-        eventId: eventIdOf(entry.payload),
-        subscribers,
-        bufferSize,
-      });
-      hub.emit("bufferSize", { size: bufferSize });
-    }
+    if (untilReady) gate.waitForReady(release);
   }
 
   function publish(
@@ -731,31 +646,29 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   async function closeOnce(): Promise<void> {
     closing = true;
-    clearTimeout(replayTimer);
-    replayTimer = undefined;
+    const replayStopped = replayer.stop();
     for (const release of [...holds]) release();
     // Publishes already accepted finish: their current attempt, then the buffer (or their error).
     if (unsettled > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
     replyDeadlines.clear();
-    await replayRun;
+    await replayStopped;
     if (!buffer.durability.durable && buffer.size > 0) {
       // In memory the buffer dies with the publisher: one last replay pass, then say what is lost.
-      if (client.status === "ready") await drainBuffer(true);
+      if (gate.ready) await replayer.finalPass();
       if (buffer.size > 0) {
         logger.warn?.("publisher: closed with messages buffered in memory only; they are lost", {
           lost: buffer.size,
         });
       }
     }
-    client.off("ready", onReady);
-    client.off("error", onError);
+    gate.dispose();
     await buffer.close();
     if (owned) client.disconnect();
   }
 
   return {
     publish,
-    replayBufferedMessages,
+    replayBufferedMessages: () => replayer.replay(),
     on: hub.on,
     off: hub.off,
     stats: () => ({
@@ -792,13 +705,6 @@ function createOwnedClient(connection: RedisOptions | string): Redis {
   return typeof connection === "string"
     ? new Redis(connection, failFast)
     : new Redis({ ...connection, ...failFast } as never);
-}
-
-const EVENT_ID = /"event_id":"([^"\\]*)"/;
-
-/** The event id of a serialised message, for reports only (journals written by others may lack it). */
-function eventIdOf(body: string): string | undefined {
-  return EVENT_ID.exec(body)?.[1];
 }
 
 export type { BufferedEntry };

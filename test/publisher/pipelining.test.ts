@@ -1,5 +1,7 @@
 // The publisher pipelines: publishes to one channel go out without waiting for each other's replies, and
 // a failure in the middle of a pipeline never lets a later message overtake an earlier one.
+import fs from "node:fs";
+import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { SignalEvent } from "../../generated/index.js";
@@ -20,6 +22,7 @@ import { prepareMessage } from "../../src/publisher/prepare-message.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,
+  makeTempDir,
   type RecordingSubscriber,
   recordingSubscriber,
   signalEvent,
@@ -221,5 +224,58 @@ describe("a failure in the middle of a pipeline", () => {
     });
     expect(results.slice(0, 50).every((r) => r.status === "published" && r.attempts >= 2)).toBe(true);
     expect(dedupeByEventId(sub.received).map((m) => m.seq)).toEqual(range(0, 61));
+  });
+});
+
+describe("pipelined replay", () => {
+  it("replays the buffer with many PUBLISHes in flight, acknowledged in order: each message once, in order", async () => {
+    const TOTAL = 2_000;
+    const redis = await server();
+    const dir = makeTempDir("replay");
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const journal = path.join(dir, "signals.journal");
+    // A first publisher buffers everything in a journal while Redis is down, then closes.
+    await redis.stop();
+    const writer = createPublisher({
+      connection: { host: "127.0.0.1", port: redis.port },
+      buffer: { path: journal },
+    });
+    const buffered = await Promise.all(
+      range(1, TOTAL + 1).map((n) => writer.publish("signals.generated", fixedEvent(n))),
+    );
+    expect(buffered.every((r) => r.status === "buffered" && r.durable)).toBe(true);
+    await writer.close();
+
+    // Redis back, but holding every PUBLISH: the second publisher's start-up replay cannot get a reply.
+    await redis.restart();
+    const admin = await client(redis.url);
+    const sub = await subscriber(redis.url);
+    await admin.client("PAUSE", 30_000, "WRITE");
+    cleanups.push(() => admin.client("UNPAUSE"));
+    const pub = publisher({
+      connection: { host: "127.0.0.1", port: redis.port, connectionName: "replaying" },
+      commandTimeoutMs: 30_000,
+      buffer: { path: journal },
+    });
+    const replayed: PublisherEvents["replayed"][] = [];
+    pub.on("replayed", (event) => replayed.push(event));
+    // Redis's view: one PUBLISH waits for the pause and many more sit behind it, sent before any reply.
+    const many = 100 * publishCommandBytes(fixedEvent(1));
+    let seen = await queryBufferOf(admin, "replaying");
+    for (let polls = 0; seen.qbuf < many && polls < 3_000; polls++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      seen = await queryBufferOf(admin, "replaying");
+    }
+    expect(seen.qbuf).toBeGreaterThanOrEqual(many);
+    expect(replayed).toEqual([]);
+    await admin.client("UNPAUSE");
+
+    await waitFor(
+      () => pub.stats().bufferSize === 0 && sub.received.length === TOTAL,
+      "every replayed message",
+    );
+    expect(sub.received.map((m) => m.seq)).toEqual(range(1, TOTAL + 1));
+    expect(replayed.map((e) => e.eventId)).toEqual(buffered.map((r) => r.eventId));
+    expect(pub.stats()).toMatchObject({ replayed: TOTAL, dropped: 0, bufferSize: 0 });
   });
 });

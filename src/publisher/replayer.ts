@@ -1,0 +1,272 @@
+// Replays the fallback buffer oldest first, pipelined: up to REPLAY_WINDOW PUBLISHes in flight, each entry
+// acknowledged in order after its reply. Stops at the first failure (the rest stays buffered) and retries
+// later with a growing delay, or at once when the connection is ready again.
+import type { Redis } from "ioredis";
+import type { ConnectionGate } from "./connection-gate.js";
+import { PublishTimeoutError, TooFewSubscribersError } from "./errors.js";
+import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
+import { Fifo } from "./fifo.js";
+import type { EventHub, PublisherLogger } from "./publisher-events.js";
+import { ReplyDeadlines } from "./reply-deadlines.js";
+
+/** PUBLISHes of buffered messages in flight at once; enough to keep Redis busy, bounded for memory. */
+export const REPLAY_WINDOW = 1_024;
+
+export interface ReplayerOptions {
+  readonly client: Redis;
+  readonly gate: ConnectionGate;
+  readonly buffer: FallbackBuffer;
+  readonly hub: EventHub;
+  readonly logger: PublisherLogger;
+  readonly commandTimeoutMs: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  /** How many subscribers a PUBLISH to this address must reach; above 0, that entry goes alone. */
+  readonly minSubscribersOf: (address: string) => number;
+  /** An entry left the buffer because its replay was acknowledged. */
+  readonly onReplayed: (entry: BufferedEntry, subscribers: number, acknowledged: boolean) => void;
+  /** An entry dropped by the overflow policy while its PUBLISH was in flight, which then failed. */
+  readonly onDroppedInFlight: (entry: BufferedEntry) => void;
+}
+
+/** One buffered entry's PUBLISH in flight. */
+interface ReplayAttempt {
+  readonly entry: BufferedEntry;
+  readonly minSubscribers: number;
+  /** 1 while its reply decides, 0 once answered or abandoned (what ReplyDeadlines looks at). */
+  attempt: number;
+  timeoutAt: number;
+  /** Dropped by the overflow policy while in flight: reported dropped only if its PUBLISH fails. */
+  evicted: boolean;
+}
+
+export class Replayer {
+  readonly #o: ReplayerOptions;
+  readonly #deadlines: ReplyDeadlines<ReplayAttempt>;
+  /** Sent and awaiting their reply callback, in send order (replies come in that order). */
+  readonly #inFlight = new Fifo<ReplayAttempt>();
+  #batch: BufferedEntry[] = [];
+  #next = 0;
+  #failed = false;
+  #finishBatch: ((emptied: boolean) => void) | undefined;
+  #run: Promise<void> | undefined;
+  #requested = false;
+  #timer: NodeJS.Timeout | undefined;
+  #delayMs: number;
+  #stopped = false;
+  #finalPass = false;
+
+  constructor(options: ReplayerOptions) {
+    this.#o = options;
+    this.#delayMs = options.initialDelayMs;
+    this.#deadlines = new ReplyDeadlines<ReplayAttempt>(options.commandTimeoutMs, (attempt) =>
+      this.#fail(attempt.entry, new PublishTimeoutError(options.commandTimeoutMs)),
+    );
+  }
+
+  /** Replays now, or joins the replay that runs; resolves when it finished or stopped. */
+  replay(): Promise<void> {
+    if (this.#run !== undefined) {
+      this.#requested = true;
+      return this.#run;
+    }
+    this.#run = this.#runPasses();
+    return this.#run;
+  }
+
+  /** The connection is ready again: the next wait starts short. */
+  resetDelay(): void {
+    this.#delayMs = this.#o.initialDelayMs;
+  }
+
+  /** Marks an entry dropped by the overflow policy; true when its PUBLISH is in flight (it decides). */
+  claimEvicted(entry: BufferedEntry): boolean {
+    for (let i = 0; i < this.#inFlight.length; i++) {
+      const attempt = this.#inFlight.at(i) as ReplayAttempt;
+      if (attempt.entry.seq === entry.seq) {
+        attempt.evicted = true;
+        return attempt.attempt !== 0;
+      }
+    }
+    return false;
+  }
+
+  /** No new pass starts; resolves when the running one ended. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#run;
+  }
+
+  /** One last pass after stop() (an in-memory buffer dies with the publisher). */
+  async finalPass(): Promise<void> {
+    this.#finalPass = true;
+    await this.#drain();
+    this.#deadlines.clear();
+  }
+
+  async #runPasses(): Promise<void> {
+    try {
+      do {
+        this.#requested = false;
+        if (await this.#drain()) this.#delayMs = this.#o.initialDelayMs;
+      } while (this.#requested && !this.#stopped && this.#o.buffer.size > 0);
+    } finally {
+      this.#run = undefined;
+    }
+    if (this.#o.buffer.size > 0) this.schedule();
+  }
+
+  /** Replays after the current delay (doubled each time up to the maximum), unless already scheduled. */
+  schedule(): void {
+    if (this.#stopped || this.#timer !== undefined || this.#o.buffer.size === 0) return;
+    const delay = this.#delayMs;
+    this.#delayMs = Math.min(this.#o.maxDelayMs, this.#delayMs * 2);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.replay();
+    }, delay);
+    // The timer alone does not keep a process alive; the connection does.
+    this.#timer.unref();
+  }
+
+  /** Publishes buffered entries oldest first; stops at the first failure. True when the buffer was emptied. */
+  async #drain(): Promise<boolean> {
+    this.#failed = false;
+    for (;;) {
+      if (this.#halted()) return false;
+      // Replies of a failed pass still due: a new pass waits (the retry timer comes back), so that the
+      // callbacks always meet their own attempts.
+      if (this.#inFlight.length > 0) return false;
+      const batch = this.#o.buffer.entries();
+      if (batch.length === 0) return true;
+      const emptied = await new Promise<boolean>((resolve) => {
+        this.#batch = batch;
+        this.#next = 0;
+        this.#failed = false;
+        this.#finishBatch = resolve;
+        this.#send();
+      });
+      if (!emptied) return false;
+    }
+  }
+
+  /** Sends the batch's next entries while the window allows; one clock reading for the loop. */
+  #send(): void {
+    const { client, gate, buffer, minSubscribersOf } = this.#o;
+    const now = Date.now();
+    while (!this.#halted() && this.#next < this.#batch.length && this.#inFlight.length < REPLAY_WINDOW) {
+      const entry = this.#batch[this.#next] as BufferedEntry;
+      const oldest = buffer.oldest();
+      if (oldest === undefined || entry.seq < oldest.seq) {
+        this.#next += 1; // dropped by the overflow policy before its turn (and reported then)
+        continue;
+      }
+      const minSubscribers = minSubscribersOf(entry.channel);
+      // Whether the next may go depends on this one's subscriber count: it goes alone.
+      if (minSubscribers > 0 && this.#inFlight.length > 0) return;
+      if (!gate.ready) {
+        this.#fail(entry, gate.notReadyError());
+        break;
+      }
+      const attempt: ReplayAttempt = { entry, minSubscribers, attempt: 1, timeoutAt: 0, evicted: false };
+      this.#inFlight.push(attempt);
+      this.#deadlines.track(attempt, now);
+      this.#next += 1;
+      // Replies come in send order, so the callbacks take their attempt from the front of #inFlight. A
+      // rejection that overtakes earlier replies (a client that cannot write) only ever stops the pass.
+      client.publish(entry.channel, entry.payload).then(this.#onReply, this.#onRejected);
+      if (minSubscribers > 0) return;
+    }
+    this.#finishIfDone();
+  }
+
+  readonly #onReply = (subscribers: number): void => {
+    const attempt = this.#inFlight.shift() as ReplayAttempt;
+    this.#deadlines.noteReply();
+    if (attempt.attempt === 0) {
+      this.#finishIfDone();
+      return;
+    }
+    if (subscribers < attempt.minSubscribers) {
+      this.#fail(attempt.entry, new TooFewSubscribersError(subscribers, attempt.minSubscribers), attempt);
+      this.#finishIfDone();
+      return;
+    }
+    attempt.attempt = 0;
+    let acknowledged: boolean;
+    try {
+      // Acknowledged only after the reply: a crash before this line replays the message again (at-least-once).
+      // False when drop-oldest evicted the entry while it was being sent: it got through all the same.
+      acknowledged = this.#o.buffer.acknowledge(attempt.entry.seq);
+    } catch (error) {
+      this.#fail(attempt.entry, error, attempt);
+      this.#finishIfDone();
+      return;
+    }
+    this.#o.onReplayed(attempt.entry, subscribers, acknowledged);
+    this.#send();
+  };
+
+  readonly #onRejected = (error: unknown): void => {
+    const attempt = this.#inFlight.shift() as ReplayAttempt;
+    if (error instanceof Error && error.name === "ReplyError") this.#deadlines.noteReply();
+    if (attempt.attempt !== 0) this.#fail(attempt.entry, error, attempt);
+    this.#finishIfDone();
+  };
+
+  /** Stops the pass: nothing more is sent, and no reply still to come counts (those entries stay buffered). */
+  #fail(entry: BufferedEntry, error: unknown, failed?: ReplayAttempt): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    // Taken out of #inFlight already: dropped meanwhile, it will not be sent again, and it may not have run.
+    if (failed?.evicted === true) this.#o.onDroppedInFlight(entry);
+    if (failed !== undefined) failed.attempt = 0;
+    for (let i = 0; i < this.#inFlight.length; i++) {
+      const attempt = this.#inFlight.at(i) as ReplayAttempt;
+      // Its outcome is now unknown, and the buffer no longer holds it: it will not be sent again.
+      if (attempt.evicted && attempt.attempt !== 0) this.#o.onDroppedInFlight(attempt.entry);
+      attempt.attempt = 0;
+    }
+    const bufferSize = this.#o.buffer.size;
+    const eventId = eventIdOf(entry.payload);
+    this.#o.hub.emit("replayStopped", { channel: entry.channel, eventId, error, bufferSize });
+    this.#o.logger.info?.("publisher: replay stopped; the rest stays buffered", {
+      channel: entry.channel,
+      bufferSize,
+      error,
+    });
+  }
+
+  /** Sends no more: the pass failed, or the publisher is closing (unless this is the final pass). */
+  #halted(): boolean {
+    return this.#failed || (this.#stopped && !this.#finalPass);
+  }
+
+  /**
+   * Ends the batch once nothing is left to send and every reply has come, or at once when it failed.
+   */
+  #finishIfDone(): void {
+    if (this.#finishBatch === undefined) return;
+    // A failed pass ends at once (its late replies no longer count); any other waits for its replies.
+    if (
+      !this.#failed &&
+      (this.#inFlight.length > 0 || (!this.#halted() && this.#next < this.#batch.length))
+    ) {
+      return;
+    }
+    const finish = this.#finishBatch;
+    this.#finishBatch = undefined;
+    const complete = !this.#failed && this.#next >= this.#batch.length;
+    this.#batch = [];
+    finish(complete);
+  }
+}
+
+const EVENT_ID = /"event_id":"([^"\\]*)"/;
+
+/** The event id of a serialised message, for reports only (journals written by others may lack it). */
+export function eventIdOf(body: string): string | undefined {
+  return EVENT_ID.exec(body)?.[1];
+}
