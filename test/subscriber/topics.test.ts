@@ -135,6 +135,17 @@ describe("event queue", () => {
     expect(await queue.next()).toEqual({ value: undefined, done: true });
   });
 
+  it("fail() hands out the queued events, then throws its error, and detaches at once", async () => {
+    const { queue, detached } = run("drop-oldest");
+    const refusal = new Error("refused");
+    queue.fail(refusal);
+    expect(detached()).toBe(1);
+    queue.push(9); // ignored: the queue has ended
+    expect([(await queue.next()).value, (await queue.next()).value]).toEqual([3, 4]);
+    await expect(queue.next()).rejects.toBe(refusal);
+    expect(await queue.next()).toEqual({ value: undefined, done: true });
+  });
+
   it("a waiting consumer gets the next push directly", async () => {
     const { queue } = run("drop-oldest");
     await queue.next();

@@ -1,0 +1,132 @@
+// The connection and the subscription registry on their own, against a real redis-server: epochs and
+// gap starts across a restart, connection errors, one Redis subscription per topic whatever the
+// number of sinks, and the gap reported once the topics are back.
+import { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
+import {
+  findFreePort,
+  type RedisServerHandle,
+  startRedisServer,
+} from "../../scripts/support/redis-server.js";
+import { type ConnectionCallbacks, SubscriberConnection } from "../../src/subscriber/connection.js";
+import { SubscriberConnectionError } from "../../src/subscriber/errors.js";
+import type { Gap } from "../../src/subscriber/subscriber-events.js";
+import { SubscriptionRegistry } from "../../src/subscriber/subscription-registry.js";
+import { topicsFor } from "../../src/subscriber/topics.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
+import { waitFor } from "./wait-for.js";
+
+const cleanups = cleanupAfterEach();
+
+async function server(): Promise<RedisServerHandle> {
+  const started = await startRedisServer();
+  cleanups.push(() => started.stop());
+  return started;
+}
+
+function connect(port: number, callbacks: Partial<ConnectionCallbacks> = {}) {
+  const readies: { epoch: number; gapFrom: Date | undefined }[] = [];
+  const errors: Error[] = [];
+  const connection = new SubscriberConnection(
+    { host: "127.0.0.1", port, retryStrategy: () => 50 },
+    undefined,
+    {
+      onReady: (epoch, gapFrom) => readies.push({ epoch, gapFrom }),
+      onError: (error) => errors.push(error),
+      onMessage: () => {},
+      onPatternMessage: () => {},
+      ...callbacks,
+    },
+  );
+  cleanups.push(() => connection.close());
+  return { connection, readies, errors };
+}
+
+async function numsub(redis: RedisServerHandle, channel: string): Promise<number> {
+  const client = new Redis(redis.url);
+  try {
+    const reply = (await client.call("PUBSUB", "NUMSUB", channel)) as [string, number];
+    return Number(reply[1]);
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe("connection", () => {
+  it("numbers each ready connection and hands the gap start to the next one after a restart", async () => {
+    const redis = await server();
+    const { connection, readies } = connect(redis.port);
+    await waitFor(() => readies.length === 1, "the first ready");
+    expect(readies[0]).toEqual({ epoch: 1, gapFrom: undefined });
+    const before = Date.now();
+    connection.alive(before);
+    await redis.restart();
+    await waitFor(() => readies.length === 2, "the ready after the restart");
+    expect(readies[1]?.epoch).toBe(2);
+    expect(readies[1]?.gapFrom?.getTime()).toBe(before); // the last moment it knew it was receiving
+    expect(connection.reconnects).toBe(1);
+  });
+
+  it("reports every failed attempt as a SubscriberConnectionError, and stops at close()", async () => {
+    const { connection, errors } = connect(await findFreePort());
+    await waitFor(() => errors.length >= 2, "two failed attempts");
+    expect(errors.every((e) => e instanceof SubscriberConnectionError)).toBe(true);
+    expect(connection.ready).toBe(false);
+    await connection.close();
+    const reported = errors.length;
+    await connection.close();
+    expect(errors.length).toBe(reported);
+  });
+});
+
+describe("subscription registry", () => {
+  it("one Redis subscription per topic whatever the number of sinks; the last detach unsubscribes", async () => {
+    const redis = await server();
+    let registry: SubscriptionRegistry | undefined;
+    const { connection } = connect(redis.port, {
+      onReady: (_epoch, gapFrom) => registry?.connected(gapFrom),
+    });
+    registry = new SubscriptionRegistry(connection, {
+      resubscribeDelayMs: 50,
+      dedupFor: () => undefined,
+      onGap: () => {},
+      onError: () => {},
+    });
+    const [signals] = topicsFor("signals.generated");
+    const first = registry.attach([signals as NonNullable<typeof signals>], () => {});
+    const second = registry.attach([signals as NonNullable<typeof signals>], () => {});
+    expect(second.subscriptions[0]).toBe(first.subscriptions[0]);
+    await registry.whenConfirmed([...first.subscriptions, ...second.subscriptions]);
+    expect(await numsub(redis, "signals.generated")).toBe(1);
+    await first.detach();
+    expect(await numsub(redis, "signals.generated")).toBe(1);
+    await second.detach();
+    expect(await numsub(redis, "signals.generated")).toBe(0);
+    expect(registry.all()).toEqual([]);
+  });
+
+  it("after a restart, resubscribes every topic and reports one gap naming them", async () => {
+    const redis = await server();
+    const gaps: Gap[] = [];
+    let registry: SubscriptionRegistry | undefined;
+    const { connection } = connect(redis.port, {
+      onReady: (_epoch, gapFrom) => registry?.connected(gapFrom),
+    });
+    registry = new SubscriptionRegistry(connection, {
+      resubscribeDelayMs: 50,
+      dedupFor: () => undefined,
+      onGap: (gap) => gaps.push(gap),
+      onError: () => {},
+    });
+    const { subscriptions } = registry.attach(
+      [...topicsFor("orders.executed"), ...topicsFor("price.updated.{symbol}")],
+      () => {},
+    );
+    await registry.whenConfirmed(subscriptions);
+    await redis.restart();
+    await waitFor(() => gaps.length === 1, "the gap");
+    expect(gaps[0]?.topics).toEqual(["orders.executed", "price.updated.*"]);
+    await registry.whenConfirmed(subscriptions);
+    expect(await numsub(redis, "orders.executed")).toBe(1);
+  });
+});
