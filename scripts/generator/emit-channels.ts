@@ -2,6 +2,7 @@
 // message, validators, examples), the `ChannelPayloads` map that types the runtime, and per
 // channel the pure address helpers `buildAddress` and `parseAddress`.
 import { type GeneratedFile, tsBanner } from "./banner.js";
+import { serializerName } from "./emit-serializers.js";
 import { validatorName } from "./emit-validators.js";
 import type { ContractChannel, ContractModel } from "./load-spec.js";
 
@@ -98,6 +99,7 @@ function channelEntry(channel: ContractChannel): string {
     `operations: ${json(channel.operations.map((o) => ({ id: o.id, action: o.action, title: o.title })))},`,
     `validateStrict: ${validatorName(channel.messageName, "strict")},`,
     `validateTolerant: ${validatorName(channel.messageName, "tolerant")},`,
+    `serialize: ${serializerName(channel.messageName)},`,
     `examples: ${json(channel.examples)} satisfies ContractExample<${channel.messageName}>[],`,
     addressHelpers(channel),
   ].join("\n");
@@ -109,6 +111,7 @@ export function emitChannels(model: ContractModel): GeneratedFile {
   const validators = model.channels
     .flatMap((c) => [validatorName(c.messageName, "strict"), validatorName(c.messageName, "tolerant")])
     .sort();
+  const serializers = [...new Set(model.channels.map((c) => serializerName(c.messageName)))].sort();
   const payloadLines = model.channels.map((c) => `  ${json(c.address)}: ${c.messageName};`).join("\n");
   const addressLines = model.channels.map((c) => `  ${json(c.address)}: ${addressType(c)};`).join("\n");
   const parameterLines = model.channels.map((c) => `  ${json(c.address)}: ${parametersType(c)};`).join("\n");
@@ -125,6 +128,7 @@ export function emitChannels(model: ContractModel): GeneratedFile {
   const needsParameterCheck = model.channels.some((c) => c.parameters.length > 0);
 
   const contents = `${tsBanner(model)}
+import { ${serializers.join(", ")} } from "./serializers.js";
 import type { ${typeNames.join(", ")} } from "./types.js";
 import { ${validators.join(", ")} } from "./validators.js";
 

@@ -5,6 +5,7 @@ import type { ContractModel } from "./load-spec.js";
 export function emitIndex(model: ContractModel): GeneratedFile {
   const contents = `${tsBanner(model)}
 export * from "./channels.js";
+export * from "./serializers.js";
 export type * from "./types.js";
 export * from "./validators.js";
 `;

@@ -4,6 +4,7 @@ import type { GeneratedFile } from "./banner.js";
 import { emitChannels } from "./emit-channels.js";
 import { emitIndex } from "./emit-index.js";
 import { emitSchemas } from "./emit-schemas.js";
+import { emitSerializers } from "./emit-serializers.js";
 import { emitTypes } from "./emit-types.js";
 import { emitValidators } from "./emit-validators.js";
 import { type ContractModel, loadSpec } from "./load-spec.js";
@@ -27,6 +28,7 @@ export async function generateArtifacts(
   const files: GeneratedFile[] = [
     await emitTypes(model),
     emitValidators(model),
+    emitSerializers(model),
     emitChannels(model),
     emitIndex(model),
     ...emitSchemas(model),
