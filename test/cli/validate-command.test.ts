@@ -74,11 +74,11 @@ describe("trading-events validate", () => {
   });
 
   it("accepts unknown fields by default and refuses them with --strict", async () => {
-    const wire = pythonWireCases.find((c) => c.id === "price-v2-extra-fields")?.wire ?? "";
-    expect((await runInProcess(["validate", "price.updated.MSFT"], { stdin: wire })).code).toBe(0);
-    const strict = await runInProcess(["validate", "--strict", "price.updated.MSFT"], { stdin: wire });
+    const wire = pythonWireCases.find((c) => c.id === "price-future-field")?.wire ?? "";
+    expect((await runInProcess(["validate", "price.updated.AAPL"], { stdin: wire })).code).toBe(0);
+    const strict = await runInProcess(["validate", "--strict", "price.updated.AAPL"], { stdin: wire });
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain("/bid: is not a field of the contract");
+    expect(strict.stderr).toContain("/conditions: is not a field of the contract");
   });
 
   it.each([
