@@ -1,6 +1,7 @@
 // Dispatches `trading-events <command>` against given streams and returns the exit code: usage
 // errors (and unknown channels) are 2 with a hint, ctrl-C is 130 for every command.
 import { UnknownChannelError } from "../errors.js";
+import { diffCommand } from "./diff-command.js";
 import {
   type CliEnvironment,
   type CliIo,
@@ -22,6 +23,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: "check one raw message against a channel's contract" },
   tail: { run: tailCommand, summary: "print the valid events of addresses and patterns as they arrive" },
   publish: { run: publishCommand, summary: "check one message strictly, then publish it on an address" },
+  diff: { run: diffCommand, summary: "compare two contracts: what breaks, in which direction, for whom" },
 };
 
 export function registerCommand(name: string, summary: string, run: Command): void {
