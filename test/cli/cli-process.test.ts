@@ -35,8 +35,8 @@ async function publishUntil(done: Promise<unknown>): Promise<void> {
   }
 }
 
-// Concurrent: each case waits mostly on its own node start.
-describe.concurrent("trading-events as a process", () => {
+// One case at a time: on a shared 2-core machine, concurrent node starts only compete for the CPU.
+describe("trading-events as a process", () => {
   it("--version prints the versions and exits 0", async () => {
     const run = await runTradingEvents(["--version"]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
