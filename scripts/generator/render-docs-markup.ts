@@ -91,9 +91,33 @@ function layoutByViewport(markup: string): string {
   return markup.replace(measuredLayout, 'class="container:base relative md:flex');
 }
 
-/** The component's markup for the contract: every schema expanded, the layout left to the viewport. */
+/** The box listing an item's `x-` extensions, which the component opens only on a click. */
+const collapsedExtensions = 'class="rounded p-4 py-2 border bg-gray-100 hidden"';
+
+/**
+ * Opens the extensions boxes, then refuses any other part hidden until a click. Only the sidebar
+ * may carry `hidden`: its stylesheet shows it by media query from 1024 px.
+ */
+function showCollapsedParts(markup: string): string {
+  const shown = markup.replaceAll(collapsedExtensions, collapsedExtensions.replace(" hidden", " block"));
+  const hiddenClasses = Array.from(shown.matchAll(/class="([^"]*)"/g), (match) =>
+    (match[1] ?? "").split(" "),
+  );
+  const stillHidden = hiddenClasses.find(
+    (tokens) => tokens.includes("hidden") && !tokens.includes("sidebar"),
+  );
+  if (stillHidden) {
+    throw new DocsRenderError(
+      `@asyncapi/react-component rendered a part that only a click shows (class "${stillHidden.join(" ")}"): ` +
+        "teach scripts/generator/render-docs-markup.ts to show it",
+    );
+  }
+  return shown;
+}
+
+/** The component's markup for the contract: every schema and box open, the layout left to the viewport. */
 export function renderStaticMarkup(model: ContractModel): string {
-  return layoutByViewport(renderExpanded(model));
+  return showCollapsedParts(layoutByViewport(renderExpanded(model)));
 }
 
 function checkEverythingShown(markup: string, schemaElements: number): void {

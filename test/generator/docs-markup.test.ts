@@ -22,9 +22,17 @@ function withStrategyIdKeyword(line: string): string {
 const originalCreateElement = React.createElement;
 let markup: string;
 let refusal: unknown;
+let withExtension: string;
 
 beforeAll(async () => {
   markup = renderStaticMarkup(await loadSpec(specText));
+  const operation = "    title: Signal Service publishes generated signals\n";
+  expect(specText).toContain(operation);
+  withExtension = renderStaticMarkup(
+    await loadSpec(
+      specText.replace(operation, `${operation}    x-sent-by: signal-service-extension-value\n`),
+    ),
+  );
   const withOneOf = await loadSpec(withStrategyIdKeyword("oneOf: [{ maxLength: 8 }, { minLength: 64 }]"));
   try {
     renderStaticMarkup(withOneOf);
@@ -45,6 +53,12 @@ describe("renderStaticMarkup", () => {
   it("leaves the layout to the viewport (container:base), not to a script that measures the page", () => {
     expect(markup).toContain('class="container:base relative md:flex');
     expect(markup).not.toContain("container:xl");
+  });
+
+  it("opens an item's x- extensions, which the component shows only on a click", () => {
+    expect(withExtension).toContain("x-sent-by");
+    expect(withExtension).toContain("signal-service-extension-value");
+    expect(withExtension).not.toMatch(/class="[^"]*\bbg-gray-100 hidden\b/);
   });
 
   it("refuses oneOf, which the component would hide behind a Conditions tab that only a click opens", () => {
