@@ -2,6 +2,7 @@
 // created with identical options, with the same window of messages in flight, with and without
 // auto-pipelining, on one address and spread over 100. Rounds alternate raw / publisher; the ratio
 // reported is the median of the rounds' ratios.
+import { GCProfiler, getHeapStatistics } from "node:v8";
 import { channels, type PriceUpdateEvent } from "../generated/index.js";
 import { createPublisher } from "../src/publisher/index.js";
 import { clientOptions, connectedClient, type RedisServerHandle } from "./support/redis.js";
@@ -24,11 +25,31 @@ interface Case {
   readonly addresses: number;
   readonly autoPipelining: boolean;
   readonly rounds: Round[];
+  /** Bytes allocated on the JS heap per message (1 address, auto-pipelining off only). */
+  readonly allocation?: { readonly raw: number; readonly publisher: number };
 }
 
 const WORKLOADS = [1, 100] as const;
 // Same length as a randomUUID(), which the publisher fills in, so both sides send equal-sized bodies.
 const RAW_EVENT_ID = "7d7c5a4e-3f0a-4b8e-9c1d-2a6b9e0f4c31";
+
+/**
+ * Bytes allocated on the JS heap per message in one run: the heap's growth plus what every GC during it
+ * freed (v8.GCProfiler reports the used size before and after each collection).
+ */
+async function bytesPerMessage(count: number, run: (count: number) => Promise<number>): Promise<number> {
+  const profiler = new GCProfiler();
+  const before = getHeapStatistics().used_heap_size;
+  profiler.start();
+  await run(count);
+  const after = getHeapStatistics().used_heap_size;
+  const report = profiler.stop();
+  let freed = 0;
+  for (const gc of report?.statistics ?? []) {
+    freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  return (after - before + freed) / count;
+}
 
 export async function benchPublishThroughput(
   server: RedisServerHandle,
@@ -36,7 +57,7 @@ export async function benchPublishThroughput(
 ): Promise<SectionResult> {
   const messages = options.messages ?? 50_000;
   const window = options.window ?? 1_000;
-  const rounds = options.rounds ?? 3;
+  const rounds = options.rounds ?? 7;
   const example = channels["price.updated.{symbol}"].examples[0]?.payload;
   if (example === undefined) throw new Error("the spec has no price.updated example");
 
@@ -77,7 +98,13 @@ export async function benchPublishThroughput(
           const ours = await publisherRun(messages);
           measured.push({ raw: round(raw), publisher: round(ours) });
         }
-        cases.push({ addresses, autoPipelining, rounds: measured });
+        // Measured one after the other: the profiler sees the whole heap.
+        let allocation: Case["allocation"];
+        if (addresses === 1 && !autoPipelining) {
+          const rawBytes = await bytesPerMessage(messages, rawRun);
+          allocation = { raw: rawBytes, publisher: await bytesPerMessage(messages, publisherRun) };
+        }
+        cases.push({ addresses, autoPipelining, rounds: measured, ...(allocation ? { allocation } : {}) });
       } finally {
         await publisher.close();
         rawClient.disconnect();
@@ -92,8 +119,10 @@ export async function benchPublishThroughput(
     const label = `${c.addresses === 1 ? "1 address" : `${c.addresses} addresses`}, auto-pipelining ${c.autoPipelining ? "on" : "off"}`;
     const raw = median(c.rounds.map((m) => m.raw));
     const ours = median(c.rounds.map((m) => m.publisher));
-    const medianRatio = median(c.rounds.map((m) => m.publisher / m.raw));
-    rows.push([label, round(raw), round(ours), ratio(medianRatio, 1)]);
+    const ratios = c.rounds.map((m) => m.publisher / m.raw);
+    const medianRatio = median(ratios);
+    const spread = `${round(Math.min(...ratios), 2)}–${round(Math.max(...ratios), 2)}`;
+    rows.push([label, round(raw), round(ours), ratio(medianRatio, 1), spread]);
     targets.push({
       target: `publisher ≥ 0.9× raw ioredis throughput (${label})`,
       measured: `${round(medianRatio, 2)}×`,
@@ -106,9 +135,21 @@ export async function benchPublishThroughput(
     tables: [
       {
         title: "2. Publish throughput, messages/s (median of rounds)",
-        columns: ["Workload", "raw ioredis publish", "createPublisher().publish", "publisher ÷ raw"],
+        columns: [
+          "Workload",
+          "raw ioredis publish",
+          "createPublisher().publish",
+          "publisher ÷ raw",
+          "ratio min–max",
+        ],
         rows,
         notes: [
+          ...cases
+            .filter((c) => c.allocation !== undefined)
+            .map(
+              (c) =>
+                `Bytes allocated on the JS heap per message (1 address, auto-pipelining off; v8 GCProfiler: growth + freed): raw ${round(c.allocation?.raw ?? 0)}, publisher ${round(c.allocation?.publisher ?? 0)}.`,
+            ),
           `${messages.toLocaleString("en-US")} price updates per round, ${window.toLocaleString("en-US")} in flight, ${rounds} alternating rounds, ` +
             "no subscribers. Raw: JSON.stringify + PUBLISH. Publisher: publish(), which validates, fills in event_id, " +
             "serialises and awaits the reply (default options, passed a client created with the same options as the raw one).",
