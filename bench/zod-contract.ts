@@ -16,6 +16,12 @@ const symbol = z
 const count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const signedCount = z.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const eventId = z.guid().optional();
+const decimal = z
+  .string()
+  .max(64)
+  .regex(/^-?[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?$/);
+const nullableDecimal = decimal.nullable().optional();
+const nullableSignedCount = signedCount.nullable().optional();
 
 export const zodContract = {
   "signals.generated": z.strictObject({
@@ -44,10 +50,7 @@ export const zodContract = {
     action: z.enum(["buy", "sell", "fill", "partial_fill"]),
     qty_change: signedCount,
     new_qty: signedCount,
-    price: z
-      .string()
-      .max(64)
-      .regex(/^-?[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?$/),
+    price: decimal,
     strategy_id: strategyId,
     event_id: eventId,
   }),
@@ -59,6 +62,14 @@ export const zodContract = {
       .max(64)
       .regex(/^(-0(\.0+)?(E[+-][0-9]+)?|[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?)$/),
     timestamp,
+    bid: nullableDecimal,
+    ask: nullableDecimal,
+    bid_price: nullableDecimal,
+    ask_price: nullableDecimal,
+    bid_size: nullableSignedCount,
+    ask_size: nullableSignedCount,
+    exchange: z.string().max(32).nullable().optional(),
+    volume: nullableSignedCount,
     event_id: eventId,
   }),
 } satisfies Record<ChannelName, z.ZodType>;
