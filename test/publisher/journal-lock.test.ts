@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFallbackBuffer, type FallbackBuffer } from "../../src/publisher/fallback-buffer.js";
-import { readJournal } from "../../src/publisher/journal.js";
+import { readJournal } from "../../src/publisher/journal-file.js";
 import { JournalLockedError, lockJournal } from "../../src/publisher/journal-lock.js";
 import { writerPayload } from "../support/buffer-writer.js";
 

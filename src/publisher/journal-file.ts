@@ -81,7 +81,7 @@ export function openJournalFile(
   journalPath: string,
   options: { readonly validBytes: number; readonly fsync: FsyncPolicy; readonly nextSeq: number },
 ): JournalFile {
-  let fd = fs.openSync(journalPath, "a");
+  const fd = fs.openSync(journalPath, "a");
   let sizeBytes: number;
   try {
     if (fs.fstatSync(fd).size !== options.validBytes) fs.ftruncateSync(fd, options.validBytes);
@@ -100,73 +100,93 @@ export function openJournalFile(
     fs.closeSync(fd);
     throw error;
   }
-  let closed = false;
-  let broken: unknown;
+  return new AppendOnlyJournal(journalPath, fd, sizeBytes);
+}
 
-  return {
-    path: journalPath,
-    get sizeBytes() {
-      return sizeBytes;
-    },
-    append(lines, sync) {
-      if (broken !== undefined) throw new JournalWriteError(journalPath, broken, false);
-      const bytes = Buffer.from(lines);
+class AppendOnlyJournal implements JournalFile {
+  private closed = false;
+  /** Set when a rewrite replaced the file but it could not be opened again: nothing can be appended. */
+  private broken: unknown;
+
+  constructor(
+    readonly path: string,
+    private fd: number,
+    private size: number,
+  ) {}
+
+  get sizeBytes(): number {
+    return this.size;
+  }
+
+  append(lines: string, sync: boolean): void {
+    if (this.broken !== undefined) throw new JournalWriteError(this.path, this.broken, false);
+    const bytes = Buffer.from(lines);
+    try {
+      writeFully(this.fd, bytes);
+      if (sync) fs.fdatasyncSync(this.fd);
+    } catch (error) {
+      // Cut a partly written record so the file stays a valid prefix; if that fails too, start-up does it.
       try {
-        writeFully(fd, bytes);
-        if (sync) fs.fdatasyncSync(fd);
-      } catch (error) {
-        // Cut a partly written record so the file stays a valid prefix; if that fails too, start-up does it.
-        try {
-          fs.ftruncateSync(fd, sizeBytes);
-        } catch {}
-        throw new JournalWriteError(journalPath, error, true);
-      }
-      sizeBytes += bytes.length;
-    },
-    rewrite(lines) {
-      const tempPath = `${journalPath}.compacting`;
-      const bytes = Buffer.from(lines);
-      try {
-        const tempFd = fs.openSync(tempPath, "w");
-        try {
-          writeFully(tempFd, bytes);
-          // Always synced, whatever the policy: a rename over the journal must never expose an empty file.
-          fs.fdatasyncSync(tempFd);
-        } finally {
-          fs.closeSync(tempFd);
-        }
-        fs.renameSync(tempPath, journalPath);
-      } catch (error) {
-        fs.rmSync(tempPath, { force: true });
-        throw new JournalWriteError(journalPath, error, true);
-      }
-      // The old descriptor now points at the replaced file: writing there would lose records.
-      let newFd: number;
-      try {
-        newFd = fs.openSync(journalPath, "a");
-      } catch (error) {
-        broken = error;
-        throw new JournalWriteError(journalPath, error, false);
-      }
-      fs.closeSync(fd);
-      fd = newFd;
-      sizeBytes = bytes.length;
-      try {
-        fsyncDirectory(journalPath);
-      } catch (error) {
-        throw new JournalWriteError(journalPath, error, true);
-      }
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      try {
-        if (broken === undefined) fs.fdatasyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-    },
-  };
+        fs.ftruncateSync(this.fd, this.size);
+      } catch {}
+      throw new JournalWriteError(this.path, error, true);
+    }
+    this.size += bytes.length;
+  }
+
+  rewrite(lines: string): void {
+    const bytes = Buffer.from(lines);
+    try {
+      replaceFileSynced(this.path, bytes);
+    } catch (error) {
+      throw new JournalWriteError(this.path, error, true);
+    }
+    // The old descriptor now points at the replaced file: writing there would lose records.
+    let newFd: number;
+    try {
+      newFd = fs.openSync(this.path, "a");
+    } catch (error) {
+      this.broken = error;
+      throw new JournalWriteError(this.path, error, false);
+    }
+    fs.closeSync(this.fd);
+    this.fd = newFd;
+    this.size = bytes.length;
+    try {
+      fsyncDirectory(this.path);
+    } catch (error) {
+      throw new JournalWriteError(this.path, error, true);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.broken === undefined) fs.fdatasyncSync(this.fd);
+    } finally {
+      fs.closeSync(this.fd);
+    }
+  }
+}
+
+/** Writes `bytes` to a temp file, syncs it and renames it over `target`; removes the temp file on failure. */
+function replaceFileSynced(target: string, bytes: Buffer): void {
+  const tempPath = `${target}.compacting`;
+  try {
+    const tempFd = fs.openSync(tempPath, "w");
+    try {
+      writeFully(tempFd, bytes);
+      // Always synced, whatever the policy: a rename over the journal must never expose an empty file.
+      fs.fdatasyncSync(tempFd);
+    } finally {
+      fs.closeSync(tempFd);
+    }
+    fs.renameSync(tempPath, target);
+  } catch (error) {
+    fs.rmSync(tempPath, { force: true });
+    throw error;
+  }
 }
 
 function writeFully(fd: number, bytes: Buffer): void {
