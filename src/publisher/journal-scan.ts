@@ -67,7 +67,6 @@ class ScanState {
   readonly records: JournalRecord[] = [];
   readonly recordBytes: number[] = [];
   private readonly spans: DamagedSpan[] = [];
-  private readonly keptSeqs = new Set<number>();
   private readonly candidateLost = new Set<number>();
   /** Append seqs legible in spans since the last valid append; a flipped digit must not invent a loss. */
   private legibleSinceAppend: number[] = [];
@@ -99,19 +98,23 @@ class ScanState {
     this.records.push(record);
     this.recordBytes.push(lineBytes);
     if (record.kind === "append") {
-      if (this.gapAfterSeq !== undefined) {
-        for (let seq = this.gapAfterSeq + 1; seq < record.seq; seq++) this.candidateLost.add(seq);
-        this.gapAfterSeq = undefined;
-      }
-      for (const seq of this.legibleSinceAppend) if (seq < record.seq) this.candidateLost.add(seq);
-      this.legibleSinceAppend = [];
-      this.keptSeqs.add(record.seq);
+      if (this.damageSinceAppend) this.closeGap(record.seq);
       this.lastAppendSeq = record.seq;
-      this.damageSinceAppend = false;
     } else if (record.kind === "ack" || record.kind === "drop") {
       this.settledUpTo = Math.max(this.settledUpTo, record.seq);
     }
     if (record.kind !== "header") this.lastSeq = Math.max(this.lastSeq, record.seq);
+  }
+
+  /** The first valid append after damage: seqs between it and the last one before are candidates. */
+  private closeGap(seq: number): void {
+    if (this.gapAfterSeq !== undefined) {
+      for (let missing = this.gapAfterSeq + 1; missing < seq; missing++) this.candidateLost.add(missing);
+      this.gapAfterSeq = undefined;
+    }
+    for (const legible of this.legibleSinceAppend) if (legible < seq) this.candidateLost.add(legible);
+    this.legibleSinceAppend = [];
+    this.damageSinceAppend = false;
   }
 
   damaged(bytes: Buffer, start: number, end: number, reason: string): void {
@@ -132,20 +135,20 @@ class ScanState {
   }
 
   result(totalBytes: number): JournalScan {
+    const { records, recordBytes, spans } = this;
+    const first = spans[0];
+    if (first === undefined) return { records, recordBytes, totalBytes, damage: undefined };
     for (const seq of this.legibleSinceAppend) this.candidateLost.add(seq); // in a damaged tail
-    const first = this.spans[0];
-    const damage: JournalDamage | undefined =
-      first === undefined
-        ? undefined
-        : {
-            offset: first.offset,
-            reason: first.reason,
-            bytes: this.spans.reduce((sum, span) => sum + span.bytes, 0),
-            spans: this.spans,
-            lostSeqs: [...this.candidateLost]
-              .filter((seq) => seq > this.settledUpTo && !this.keptSeqs.has(seq))
-              .sort((a, b) => a - b),
-          };
-    return { records: this.records, recordBytes: this.recordBytes, totalBytes, damage };
+    const kept = new Set(records.flatMap((record) => (record.kind === "append" ? [record.seq] : [])));
+    const lostSeqs = [...this.candidateLost].filter((seq) => seq > this.settledUpTo && !kept.has(seq));
+    const bytes = spans.reduce((sum, span) => sum + span.bytes, 0);
+    const damage = {
+      offset: first.offset,
+      reason: first.reason,
+      bytes,
+      spans,
+      lostSeqs: lostSeqs.sort((x, y) => x - y),
+    };
+    return { records, recordBytes, totalBytes, damage };
   }
 }
