@@ -39,6 +39,53 @@ const DEFAULT_RESUBSCRIBE_DELAY_MS = 1_000;
 const DEFAULT_EXCERPT_BYTES = 200;
 
 export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
+  const { events, counters, connection, registry, streams } = wireParts(options);
+
+  async function handleTopics<C extends ChannelName>(
+    topics: readonly Topic<C>[],
+    handler: EventHandler<C>,
+  ): Promise<Unsubscribe> {
+    const { subscriptions, detach } = registry.attach(topics as readonly Topic[], handler as Sink);
+    try {
+      await registry.whenConfirmed(subscriptions);
+    } catch (error) {
+      await detach();
+      throw error;
+    }
+    return detach;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    handle(channel, handler, selection) {
+      try {
+        return handleTopics(topicsFor(channel, selection), handler);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    handleTopics,
+    stream(source, streamOptions) {
+      const items = typeof source === "string" ? [source] : source;
+      const topics = items.flatMap((item) => (typeof item === "string" ? topicsFor(item) : [item]));
+      return streams.open(topics, streamOptions);
+    },
+    on: (event, listener) => events.on(event, listener),
+    subscribed: () => registry.whenConfirmed(registry.all() as Subscription[]),
+    stats: () => ({ ...counters, reconnects: connection.reconnects }),
+    close() {
+      closing ??= (async () => {
+        registry.close();
+        streams.endAll();
+        await connection.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The parts and how they reach each other: messages connection → registry → pipeline, events out. */
+function wireParts(options: SubscriberOptions) {
   const events = new SubscriberEventHub(options.logger ?? {});
   if (options.onInvalid) events.on("invalid", options.onInvalid);
   if (options.onGap) events.on("gap", options.onGap);
@@ -90,48 +137,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
   const streams = createStreams(registry, () => {
     counters.dropped += 1;
   });
-
-  async function handleTopics<C extends ChannelName>(
-    topics: readonly Topic<C>[],
-    handler: EventHandler<C>,
-  ): Promise<Unsubscribe> {
-    const { subscriptions, detach } = registry.attach(topics as readonly Topic[], handler as Sink);
-    try {
-      await registry.whenConfirmed(subscriptions);
-    } catch (error) {
-      await detach();
-      throw error;
-    }
-    return detach;
-  }
-
-  let closing: Promise<void> | undefined;
-  return {
-    handle(channel, handler, selection) {
-      try {
-        return handleTopics(topicsFor(channel, selection), handler);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    handleTopics,
-    stream(source, streamOptions) {
-      const items = typeof source === "string" ? [source] : source;
-      const topics = items.flatMap((item) => (typeof item === "string" ? topicsFor(item) : [item]));
-      return streams.open(topics, streamOptions);
-    },
-    on: (event, listener) => events.on(event, listener),
-    subscribed: () => registry.whenConfirmed(registry.all() as Subscription[]),
-    stats: () => ({ ...counters, reconnects: connection.reconnects }),
-    close() {
-      closing ??= (async () => {
-        registry.close();
-        streams.endAll();
-        await connection.close();
-      })();
-      return closing;
-    },
-  };
+  return { events, counters, connection, registry, streams };
 }
 
 function heartbeatOf(options: SubscriberOptions): { intervalMs: number; timeoutMs: number } | undefined {
