@@ -13,6 +13,7 @@ import type {
 } from "../../generated/index.js";
 import { channels } from "../../generated/index.js";
 import { checkPayload } from "../../src/contract/validate.js";
+import type { PublishPayload } from "../../src/publisher/index.js";
 
 describe("generated types", () => {
   it("maps every channel to its payload", () => {
@@ -35,6 +36,36 @@ describe("generated types", () => {
     expectTypeOf<SignalEvent["strategy_id"]>().toEqualTypeOf<string>();
     expectTypeOf<SignalEvent["event_id"]>().toEqualTypeOf<string | undefined>();
     expectTypeOf<SignalEvent>().not.toHaveProperty("additionalProperties");
+  });
+
+  it("types the price quote fields as optional and nullable, as the producer sends them", () => {
+    expectTypeOf<PriceUpdateEvent["bid"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<PriceUpdateEvent["ask_price"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<PriceUpdateEvent["bid_size"]>().toEqualTypeOf<number | null | undefined>();
+    expectTypeOf<PriceUpdateEvent["volume"]>().toEqualTypeOf<number | null | undefined>();
+    expectTypeOf<PriceUpdateEvent["exchange"]>().toEqualTypeOf<string | null | undefined>();
+    // The producer's ordinary twelve-key message (from_quote), publishable with a Date timestamp.
+    const fromQuote: PublishPayload<"price.updated.{symbol}"> = {
+      event_type: "price.updated",
+      symbol: "MSFT",
+      price: "410.505",
+      timestamp: new Date(),
+      bid: "410.50",
+      ask: "410.51",
+      bid_price: "410.50",
+      ask_price: "410.51",
+      bid_size: 3,
+      ask_size: 5,
+      exchange: "V",
+      volume: null,
+    };
+    // @ts-expect-error: a size is a number, not a decimal string
+    const size: PriceUpdateEvent["bid_size"] = "3";
+    // @ts-expect-error: a bid is a decimal string, not a number
+    const bid: PriceUpdateEvent["bid"] = 410.5;
+    expectTypeOf(fromQuote.volume).toEqualTypeOf<number | null | undefined>();
+    expectTypeOf(size).toEqualTypeOf<number | null | undefined>();
+    expectTypeOf(bid).toEqualTypeOf<string | null | undefined>();
   });
 
   it("rejects a wrong payload at compile time", () => {
