@@ -210,7 +210,7 @@ export const channels = {
     examples: [
       {
         "name": "aapl-quote",
-        "summary": "Apple's quote as the Market Data Service sends it (`from_quote`, no volume), on channel price.updated.AAPL.",
+        "summary": "Apple's quote as the Market Data Service sends it (from_quote, no volume), on channel price.updated.AAPL.",
         "payload": {
           "event_type": "price.updated",
           "symbol": "AAPL",
