@@ -71,14 +71,16 @@ export const channels = {
     ],
     operations: [
       {
-        "id": "publishOrdersExecuted",
-        "action": "send",
-        "title": "Execution Gateway publishes executed orders"
+        "id": "operationsReceiveOrdersExecuted",
+        "action": "receive",
+        "title": "Operators watch executed orders",
+        "service": "operations"
       },
       {
-        "id": "receiveOrdersExecuted",
-        "action": "receive",
-        "title": "Consumers receive executed orders"
+        "id": "publishOrdersExecuted",
+        "action": "send",
+        "title": "Execution Gateway publishes executed orders",
+        "service": "execution-gateway"
       }
     ],
     validateStrict: validateOrderEventStrict,
@@ -127,14 +129,16 @@ export const channels = {
     ],
     operations: [
       {
-        "id": "publishPositionsUpdated",
-        "action": "send",
-        "title": "Execution Gateway publishes position changes"
+        "id": "operationsReceivePositionsUpdated",
+        "action": "receive",
+        "title": "Operators watch position changes",
+        "service": "operations"
       },
       {
-        "id": "receivePositionsUpdated",
-        "action": "receive",
-        "title": "Consumers receive position changes"
+        "id": "publishPositionsUpdated",
+        "action": "send",
+        "title": "Execution Gateway publishes position changes",
+        "service": "execution-gateway"
       }
     ],
     validateStrict: validatePositionEventStrict,
@@ -194,14 +198,22 @@ export const channels = {
     ],
     operations: [
       {
-        "id": "publishPriceUpdated",
-        "action": "send",
-        "title": "Market Data Service publishes price updates"
+        "id": "operationsReceivePriceUpdated",
+        "action": "receive",
+        "title": "Operators watch price updates",
+        "service": "operations"
       },
       {
-        "id": "receivePriceUpdated",
+        "id": "publishPriceUpdated",
+        "action": "send",
+        "title": "Market Data Service publishes price updates",
+        "service": "market-data-service"
+      },
+      {
+        "id": "webConsoleReceivePriceUpdated",
         "action": "receive",
-        "title": "Consumers receive price updates"
+        "title": "Web console receives price updates per symbol",
+        "service": "web-console"
       }
     ],
     validateStrict: validatePriceUpdateEventStrict,
@@ -284,14 +296,16 @@ export const channels = {
     ],
     operations: [
       {
-        "id": "publishSignalsGenerated",
-        "action": "send",
-        "title": "Signal Service publishes generated signals"
+        "id": "operationsReceiveSignalsGenerated",
+        "action": "receive",
+        "title": "Operators watch generated signals",
+        "service": "operations"
       },
       {
-        "id": "receiveSignalsGenerated",
-        "action": "receive",
-        "title": "Consumers receive generated signals"
+        "id": "publishSignalsGenerated",
+        "action": "send",
+        "title": "Signal Service publishes generated signals",
+        "service": "signal-service"
       }
     ],
     validateStrict: validateSignalEventStrict,

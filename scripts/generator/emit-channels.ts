@@ -96,7 +96,7 @@ function channelEntry(channel: ContractChannel): string {
     `messageName: ${json(channel.messageName)},`,
     `parameters: ${json(parameters)},`,
     `dateTimeFields: ${json(dateTimeFields(channel))},`,
-    `operations: ${json(channel.operations.map((o) => ({ id: o.id, action: o.action, title: o.title })))},`,
+    `operations: ${json(channel.operations.map((o) => ({ id: o.id, action: o.action, title: o.title, service: o.service })))},`,
     `validateStrict: ${validatorName(channel.messageName, "strict")},`,
     `validateTolerant: ${validatorName(channel.messageName, "tolerant")},`,
     `serialize: ${serializerName(channel.messageName)},`,

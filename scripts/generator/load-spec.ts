@@ -2,7 +2,7 @@
 // ContractModel that every emit step reads. Anything the generator does not understand is a
 // SpecError naming the spec path: nothing is skipped silently.
 
-import type { AsyncAPIDocumentInterface, ChannelInterface } from "@asyncapi/parser";
+import type { AsyncAPIDocumentInterface, ChannelInterface, OperationInterface } from "@asyncapi/parser";
 import { DiagnosticSeverity, Parser } from "@asyncapi/parser";
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -28,6 +28,8 @@ export interface ContractOperation {
   action: "send" | "receive";
   title: string;
   description: string;
+  /** The service that performs it: the operation's one tag, declared in components.tags. */
+  service: string;
 }
 
 export interface ContractChannel {
@@ -205,6 +207,7 @@ function toContractChannel(
         action,
         title: stringField(operation.json(), "title") ?? id,
         description: (operation.description() ?? "").trim(),
+        service: serviceOf(operation, document, specPath),
       };
     })
     .sort((a, b) => a.id.localeCompare(b.id));
@@ -221,6 +224,33 @@ function toContractChannel(
     examples,
     operations,
   };
+}
+
+const SERVICE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** The one tag of an operation names the service performing it; it must be declared in components.tags. */
+function serviceOf(
+  operation: OperationInterface,
+  document: AsyncAPIDocumentInterface,
+  specPath: string,
+): string {
+  const at = `operations.${operation.id()}.tags`;
+  const tags = operation.tags().all();
+  const tag = tags[0];
+  if (tags.length !== 1 || !tag) {
+    throw new SpecError(specPath, at, "each operation needs exactly one tag: the service that performs it");
+  }
+  const name = tag.name();
+  if (!SERVICE_ID.test(name)) {
+    throw new SpecError(specPath, at, `the service ${JSON.stringify(name)} must be a kebab-case id`);
+  }
+  const components = document.json().components as { tags?: Record<string, { name?: unknown }> } | undefined;
+  const componentTags = components?.tags ?? {};
+  const declared = Object.values(componentTags).some((t) => t.name === name);
+  if (!declared) {
+    throw new SpecError(specPath, at, `the service ${name} is not declared in components.tags`);
+  }
+  return name;
 }
 
 /** Removes the parser's `x-parser-*` annotations, which Ajv's strict mode would reject. */

@@ -1,6 +1,10 @@
-// The Redis connection options that `publish` and `tail` share: where Redis is (--redis, $REDIS_URL)
-// and how long connecting may take (--connect-timeout), parsed into one ConnectionSettings.
+// The Redis connection options that `publish` and `tail` share: where Redis is (--redis, $REDIS_URL),
+// who connects (--user, --password-file), TLS files (--tls-*) and how long connecting may take
+// (--connect-timeout), parsed into one ConnectionSettings. A password never comes from argv.
+import { readFileSync } from "node:fs";
+import type { ConnectionOptions } from "node:tls";
 import type { RedisOptions } from "ioredis";
+import { passwordsIn } from "../acl/password-dir.js";
 import { InvalidRedisUrlError, redactRedisUrl, redisOptionsFromUrl } from "../connection/redis-url.js";
 import { UsageError } from "./io.js";
 
@@ -10,6 +14,12 @@ export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
 /** For parseArgs: spread into a command's `options`. */
 export const connectionOptionSpecs = {
   redis: { type: "string" },
+  user: { type: "string" },
+  "password-file": { type: "string" },
+  "tls-ca": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-server-name": { type: "string" },
   "connect-timeout": { type: "string" },
 } as const;
 
@@ -17,11 +27,23 @@ export const connectionOptionSpecs = {
 export const connectionOptionsHelp = `  --redis <url>              redis:// or rediss:// (TLS) URL, with user and password if any
                              (redis://user:password@host:port/db); default: $REDIS_URL, else
                              ${DEFAULT_REDIS_URL}
+  --user <name>              the ACL user (instead of the URL's)
+  --password-file <file>     the user's password: the file's one line (instead of the URL's)
+  --tls-ca <file>            PEM CA that signed the server's certificate (turns TLS on)
+  --tls-cert <file>          PEM client certificate, for servers that require one; with --tls-key
+  --tls-key <file>           PEM key of --tls-cert
+  --tls-server-name <name>   the name the server's certificate must carry (default: the host)
   --connect-timeout <s>      connecting, authenticating and the first reply must take at most
                              this long, else exit 3 (default ${DEFAULT_CONNECT_TIMEOUT_SECONDS})`;
 
 export interface ConnectionOptionValues {
   readonly redis?: string | undefined;
+  readonly user?: string | undefined;
+  readonly "password-file"?: string | undefined;
+  readonly "tls-ca"?: string | undefined;
+  readonly "tls-cert"?: string | undefined;
+  readonly "tls-key"?: string | undefined;
+  readonly "tls-server-name"?: string | undefined;
   readonly "connect-timeout"?: string | undefined;
 }
 
@@ -46,14 +68,14 @@ export function connectionSettings(
   return {
     displayUrl: redactRedisUrl(url),
     connectTimeoutMs: Math.round(seconds * 1000),
-    redisOptions: serverOptions(url),
+    redisOptions: serverOptions(url, { ...credentials(values), ...tlsOptions(values) }),
   };
 }
 
 /** The package's one URL rule (src/connection/redis-url.ts); a bad --redis is a usage error. */
-function serverOptions(url: string): ServerOptions {
+function serverOptions(url: string, extra: RedisOptions): ServerOptions {
   try {
-    const { replyMapping: _ignored, ...options } = redisOptionsFromUrl(url);
+    const { replyMapping: _ignored, ...options } = redisOptionsFromUrl(url, extra);
     return options;
   } catch (error) {
     if (error instanceof InvalidRedisUrlError) throw new UsageError(`--redis: ${error.message}`);
@@ -70,4 +92,43 @@ function positiveSeconds(text: string | undefined): number | undefined {
     );
   }
   return value;
+}
+
+function readOptionFile(option: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`${option}: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+function credentials(values: ConnectionOptionValues): RedisOptions {
+  const options: RedisOptions = {};
+  if (values.user !== undefined) {
+    if (values.user === "") throw new UsageError("--user must not be empty");
+    options.username = values.user;
+  }
+  const file = values["password-file"];
+  if (file !== undefined) {
+    const passwords = passwordsIn(readOptionFile("--password-file", file).toString("utf8"));
+    if (passwords.length !== 1) {
+      throw new UsageError(`--password-file: ${file} must hold exactly one line, the password`);
+    }
+    options.password = passwords[0] as string;
+  }
+  return options;
+}
+
+/** TLS files from --tls-*; any of them turns TLS on, as rediss:// does. */
+function tlsOptions(values: ConnectionOptionValues): RedisOptions {
+  const { "tls-ca": ca, "tls-cert": cert, "tls-key": key, "tls-server-name": servername } = values;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key go together");
+  }
+  const tls: ConnectionOptions = {};
+  if (ca !== undefined) tls.ca = readOptionFile("--tls-ca", ca);
+  if (cert !== undefined) tls.cert = readOptionFile("--tls-cert", cert);
+  if (key !== undefined) tls.key = readOptionFile("--tls-key", key);
+  if (servername !== undefined) tls.servername = servername;
+  return Object.keys(tls).length > 0 ? { tls } : {};
 }

@@ -1,12 +1,13 @@
 // One short-lived Redis connection for a CLI command: a single attempt, nothing queued, and a
 // deadline on connect plus handshake, so that a stuck server is an exit 3, never a hang.
 import { Redis } from "ioredis";
+import { asTlsConnectionError } from "../connection/tls-failure.js";
 import type { ConnectionSettings } from "./connection-options.js";
 
 /** Redis could not be reached, refused the credentials, or did not answer in time. */
 export const EXIT_REDIS_UNAVAILABLE = 3;
 
-export type ConnectionFailureKind = "unreachable" | "authentication" | "no-answer" | "stopped";
+export type ConnectionFailureKind = "unreachable" | "authentication" | "tls" | "no-answer" | "stopped";
 
 /** Why a command could not get a usable connection; `message` is the line the CLI prints. */
 export class CliConnectionError extends Error {
@@ -30,6 +31,14 @@ export function isAuthenticationFailure(error: unknown): boolean {
 /** The line to print for a connection error: an authentication failure is not "cannot reach". */
 export function describeConnectionError(error: unknown, settings: ConnectionSettings): CliConnectionError {
   const reason = (error as Error | undefined)?.message ?? String(error);
+  const tls = asTlsConnectionError(error);
+  if (tls) {
+    return new CliConnectionError(
+      "tls",
+      `TLS failed with Redis at ${settings.displayUrl}: ${tls.reason}`,
+      tls,
+    );
+  }
   if (isAuthenticationFailure(error)) {
     return new CliConnectionError(
       "authentication",

@@ -10,6 +10,7 @@ import {
   channelPattern,
   type ServiceOperation,
 } from "../../src/acl/acl-users.js";
+import { contractAclUsers } from "../../src/acl/index.js";
 import {
   MissingPasswordError,
   PasswordFileError,
@@ -157,5 +158,27 @@ describe("password files", () => {
     const failure = readPasswordHashes(dir, ["one", user]);
     await expect(failure).rejects.toBeInstanceOf(kind);
     await expect(failure).rejects.toMatchObject({ user, path: path.join(dir, user) });
+  });
+});
+
+describe("the contract's users (asyncapi.yaml operations and their service tags)", () => {
+  const publish = ["info", "publish"];
+  const subscribe = ["info", "ping", "psubscribe", "punsubscribe", "subscribe", "unsubscribe"];
+  it.each([
+    ["execution-gateway-publisher", ["orders.executed", "positions.updated"], publish],
+    ["market-data-service-publisher", ["price.updated.*"], publish],
+    [
+      "operations-subscriber",
+      ["orders.executed", "positions.updated", "price.updated.*", "signals.generated"],
+      subscribe,
+    ],
+    ["signal-service-publisher", ["signals.generated"], publish],
+    ["web-console-subscriber", ["price.updated.*"], subscribe],
+  ])("%s: channels %j, commands %j", (name, channels, commands) => {
+    expect(contractAclUsers().find((u) => u.name === name)).toMatchObject({ channels, commands });
+  });
+
+  it("has no other user", () => {
+    expect(contractAclUsers()).toHaveLength(5);
   });
 });

@@ -184,6 +184,30 @@ describe("a spec the generator does not understand", () => {
       "      x-unused:\n        - name: empty-run\n",
       /examples.*at least two examples/,
     ],
+    [
+      "an operation without a service tag",
+      '    tags:\n      - $ref: "#/components/tags/signalService"\n',
+      "",
+      /operations\.publishSignalsGenerated\.tags.*exactly one tag/,
+    ],
+    [
+      "an operation with two service tags",
+      '    tags:\n      - $ref: "#/components/tags/signalService"\n',
+      '    tags:\n      - $ref: "#/components/tags/signalService"\n      - $ref: "#/components/tags/operations"\n',
+      /operations\.publishSignalsGenerated\.tags.*exactly one tag/,
+    ],
+    [
+      "a service tag not declared in components.tags",
+      '    tags:\n      - $ref: "#/components/tags/signalService"\n',
+      "    tags:\n      - name: signal-servcie\n",
+      /operations\.publishSignalsGenerated\.tags.*signal-servcie is not declared in components\.tags/,
+    ],
+    [
+      "a service id that is not kebab-case",
+      "      name: signal-service\n",
+      "      name: Signal Service\n",
+      /operations\.publishSignalsGenerated\.tags.*kebab-case/,
+    ],
   ];
   it.each(cases)("%s is a SpecError with its location", async (_name, from, to, message) => {
     const broken = edit(specText, from, to);
