@@ -158,6 +158,24 @@ describe.each(readers)("the HTML docs in Chromium, $reader", ({ javaScriptEnable
     );
   });
 
+  const operations = channelNames.flatMap((channel) =>
+    channels[channel].operations.map((operation) => ({ channel, ...operation })),
+  );
+  it.each(operations)("shows that $service performs $id ($action $channel)", async (operation) => {
+    requireOpenPage();
+    const section = page.locator(
+      `[id="trading-platform-events-operation-${operation.action}-${operation.id}"]`,
+    );
+    await expectVisible(
+      section.getByText(`#${operation.service}`, { exact: true }),
+      `the service of ${operation.id}`,
+    );
+    await expectVisible(
+      section.getByText(operation.channel, { exact: true }).first(),
+      `the channel of ${operation.id}`,
+    );
+  });
+
   it("shows the symbol parameter of price.updated.{symbol}", async () => {
     const operation = opened().page.locator(
       '[id="trading-platform-events-operation-send-price.updated.{symbol}-parameters"]',
