@@ -162,15 +162,14 @@ describe.each(readers)("the HTML docs in Chromium, $reader", ({ javaScriptEnable
     channels[channel].operations.map((operation) => ({ channel, ...operation })),
   );
   it.each(operations)("shows that $service performs $id ($action $channel)", async (operation) => {
-    requireOpenPage();
-    const section = page.locator(
+    const section = opened().page.locator(
       `[id="trading-platform-events-operation-${operation.action}-${operation.id}"]`,
     );
-    await expectVisible(
+    await expectVisibleAtOnce(
       section.getByText(`#${operation.service}`, { exact: true }),
       `the service of ${operation.id}`,
     );
-    await expectVisible(
+    await expectVisibleAtOnce(
       section.getByText(operation.channel, { exact: true }).first(),
       `the channel of ${operation.id}`,
     );
