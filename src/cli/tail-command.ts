@@ -4,12 +4,7 @@ import { parseArgs } from "node:util";
 import { channelNames } from "../../generated/index.js";
 import { formatReasons } from "../contract/reasons.js";
 import { UnknownChannelError } from "../errors.js";
-import {
-  createSubscriber,
-  SubscribeFailedError,
-  SubscriberClosedError,
-  type SubscriberOptions,
-} from "../subscriber/index.js";
+import { createSubscriber, SubscriberClosedError, type SubscriberOptions } from "../subscriber/index.js";
 import { parseTopic, type Topic, wildcardPattern } from "../subscriber/topics.js";
 import {
   type ConnectionSettings,
@@ -203,11 +198,7 @@ async function runTail(options: TailOptions, io: CliIo): Promise<number> {
         },
         (error: unknown) => {
           if (error instanceof SubscriberClosedError) return; // our own close() after finishing
-          io.stderr(
-            error instanceof SubscribeFailedError
-              ? `Redis at ${settings.displayUrl} refused to subscribe to ${error.topic}: ${(error.cause as Error | undefined)?.message}`
-              : `subscribing failed: ${(error as Error).message}`,
-          );
+          io.stderr(`subscribing failed: ${(error as Error).message}`);
           finish(EXIT_REDIS_UNAVAILABLE);
         },
       );

@@ -118,7 +118,7 @@ describe("CLI", () => {
     [
       "tail on a channel outside the user's",
       () => ["tail", "signals.generated", "--redis", tlsUrl(), ...asUser(CONSOLE), ...tlsFlags()],
-      /refused to subscribe to signals\.generated: NOPERM/,
+      /could not subscribe to signals\.generated: NOPERM/,
     ],
     [
       "a CA that did not sign the server's certificate",

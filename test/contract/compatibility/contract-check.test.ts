@@ -42,7 +42,7 @@ const describeBetter = (spec: string) =>
 const annotateOperation = (spec: string) =>
   spec.replace(
     "  publishPriceUpdated:\n    action: send\n",
-    "  publishPriceUpdated:\n    action: send\n    x-services: [market-data-service]\n    tags:\n      - name: market-data-service\n",
+    "  publishPriceUpdated:\n    action: send\n    x-owner: market-data-team\n",
   );
 const bump = (v: string, part: 0 | 1 | 2) =>
   v
@@ -93,7 +93,7 @@ describe("contract:check", () => {
       annotateOperation,
       version,
       false,
-      /set \d+\.1\.0 \(additions\) or \d+\.0\.1/,
+      /set \d+\.\d+\.0 \(additions\) or \d+\.\d+\.1/,
     ],
     [
       "operation annotations with a patch bump pass",
