@@ -29,68 +29,50 @@ export interface EventQueue<T> extends AsyncIterableIterator<T> {
   readonly length: number;
 }
 
+type Waiter<T> = { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
+
 export function createEventQueue<T>(options: EventQueueOptions): EventQueue<T> {
   const { highWaterMark, overflow } = options;
-  if (!Number.isInteger(highWaterMark) || highWaterMark < 1) {
-    throw new RangeError(`highWaterMark must be a positive integer, not ${highWaterMark}`);
-  }
-  const items: T[] = [];
-  let head = 0;
-  const waiters: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }[] = [];
+  assertPositiveInteger(highWaterMark);
+  const items = createItemBuffer<T>();
+  // Never non-empty together with `items`: a push goes straight to a waiting next().
+  const waiters: Waiter<T>[] = [];
   let ended = false;
+  // Only ever set together with `ended`; handed out once, after the queued items.
   let failure: Error | undefined;
-  let detached = false;
+  const detach = once(() => options.onDetach());
 
-  const detach = () => {
-    if (detached) return;
-    detached = true;
-    options.onDetach();
-  };
-  const queued = () => items.length - head;
-  const shift = (): T => {
-    const item = items[head] as T;
-    items[head] = undefined as T;
-    head += 1;
-    // Compact now and then, so shifting stays O(1) amortised.
-    if (head > 1024 && head * 2 > items.length) {
-      items.splice(0, head);
-      head = 0;
-    }
-    return item;
-  };
+  /** Hands each waiting next() what is there now: an item, else the failure (once), else the end. */
   const settleWaiters = () => {
-    while (waiters.length > 0 && (queued() > 0 || ended)) {
-      const waiter = waiters.shift();
-      if (!waiter) break;
-      if (queued() > 0) waiter.resolve({ value: shift(), done: false });
+    while (waiters.length > 0 && (items.length > 0 || ended)) {
+      const waiter = waiters.shift() as Waiter<T>;
+      if (items.length > 0) waiter.resolve({ value: items.shift(), done: false });
       else if (failure) {
-        const error = failure;
+        waiter.reject(failure);
         failure = undefined;
-        waiter.reject(error);
       } else waiter.resolve({ value: undefined, done: true });
+    }
+  };
+  /** The queue is full when `item` arrives: the overflow policy decides what is lost. */
+  const pushOverflowing = (item: T) => {
+    options.onDrop();
+    if (overflow === "drop-oldest") {
+      items.shift();
+      items.push(item);
+    } else if (overflow === "error") {
+      failure = new StreamOverflowError(highWaterMark);
+      ended = true;
+      detach();
     }
   };
 
   const queue: EventQueue<T> = {
     push(item) {
       if (ended) return;
-      if (waiters.length > 0) {
-        waiters.shift()?.resolve({ value: item, done: false });
-        return;
-      }
-      if (queued() < highWaterMark) {
-        items.push(item);
-        return;
-      }
-      options.onDrop();
-      if (overflow === "drop-oldest") {
-        shift();
-        items.push(item);
-      } else if (overflow === "error") {
-        failure = new StreamOverflowError(highWaterMark);
-        ended = true;
-        detach();
-      }
+      const waiter = waiters.shift();
+      if (waiter) waiter.resolve({ value: item, done: false });
+      else if (items.length < highWaterMark) items.push(item);
+      else pushOverflowing(item);
     },
     end() {
       ended = true;
@@ -103,23 +85,19 @@ export function createEventQueue<T>(options: EventQueueOptions): EventQueue<T> {
       queue.end();
     },
     get length() {
-      return queued();
+      return items.length;
     },
     next() {
-      if (queued() > 0) return Promise.resolve({ value: shift(), done: false });
-      if (failure) {
-        const error = failure;
-        failure = undefined;
-        return Promise.reject(error);
-      }
-      if (ended) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+      // Settles at once when something is there: waiters only wait while the queue is empty and open.
+      return new Promise((resolve, reject) => {
+        waiters.push({ resolve, reject });
+        settleWaiters();
+      });
     },
     return() {
       ended = true;
       failure = undefined;
-      items.length = 0;
-      head = 0;
+      items.clear();
       detach();
       settleWaiters();
       return Promise.resolve({ value: undefined, done: true });
@@ -129,4 +107,49 @@ export function createEventQueue<T>(options: EventQueueOptions): EventQueue<T> {
     },
   };
   return queue;
+}
+
+function assertPositiveInteger(highWaterMark: number): void {
+  if (!Number.isInteger(highWaterMark) || highWaterMark < 1) {
+    throw new RangeError(`highWaterMark must be a positive integer, not ${highWaterMark}`);
+  }
+}
+
+/** `run` on the first call only: the stream detaches once, whichever way the iteration ends. */
+function once(run: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    run();
+  };
+}
+
+/** A FIFO whose shift() is O(1) amortised: Array#shift copies the whole array on every call. */
+function createItemBuffer<T>() {
+  const items: T[] = [];
+  let head = 0; // items before head are consumed
+  return {
+    get length() {
+      return items.length - head;
+    },
+    push(item: T) {
+      items.push(item);
+    },
+    shift(): T {
+      const item = items[head] as T;
+      items[head] = undefined as T; // let the consumed item be collected
+      head += 1;
+      // Compact now and then: drop the consumed prefix once it is most of the array.
+      if (head > 1024 && head * 2 > items.length) {
+        items.splice(0, head);
+        head = 0;
+      }
+      return item;
+    },
+    clear() {
+      items.length = 0;
+      head = 0;
+    },
+  };
 }
