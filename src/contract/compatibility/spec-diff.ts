@@ -3,12 +3,13 @@
 import { type ChannelPart, type ContractParts, contractParts, type MessagePart } from "./contract-parts.js";
 import { type Direction, type Finding, finding } from "./findings.js";
 import { compareOperations } from "./operation-diff.js";
-import { compareSchemas } from "./schema-diff.js";
+import { compareSchemas, type SchemaDiffContext } from "./schema-diff.js";
 import { withoutAnnotations } from "./schema-keywords.js";
 import {
   childPointer,
   dereference,
   isObject,
+  type Json,
   type JsonObject,
   jsonEqual,
   type SpecDocument,
@@ -144,6 +145,7 @@ function compareChannels(
   compareMessages(oldDoc, newDoc, before, after, findings);
 }
 
+/** Messages matched by key, or by payload shape when only the key or name changed (a rename). */
 function compareMessages(
   oldDoc: SpecDocument,
   newDoc: SpecDocument,
@@ -151,76 +153,22 @@ function compareMessages(
   after: ChannelPart,
   findings: Finding[],
 ): void {
-  const channel = after.address;
-  const payloadShape = (doc: SpecDocument, m: MessagePart) =>
-    m.payload ? withoutAnnotations(dereference(doc, m.payload)) : null;
+  const ctx: SchemaDiffContext = { oldDoc, newDoc, channel: after.address, findings };
   const unmatched = new Map([...after.messages].filter(([key]) => !before.messages.has(key)));
   for (const [key, oldMessage] of before.messages) {
-    let newMessage = after.messages.get(key);
-    if (!newMessage) {
-      newMessage = [...unmatched.values()].find((m) =>
-        jsonEqual(payloadShape(newDoc, m), payloadShape(oldDoc, oldMessage)),
-      );
-      if (newMessage) unmatched.delete(newMessage.key);
-    }
-    if (!newMessage) {
+    const newMessage = after.messages.get(key) ?? takeRenamedMessage(ctx, oldMessage, unmatched);
+    if (newMessage) compareMessagePair(ctx, key, oldMessage, newMessage);
+    else
       findings.push(
         finding({
           kind: "message-removed",
           pointer: oldMessage.located.pointer,
           spec: "old",
-          channel,
+          channel: ctx.channel,
           breaks: ["forward"],
           reason: `the message ${oldMessage.name} is gone: producers of the old contract still send it, and consumers of the new one do not know it`,
         }),
       );
-      continue;
-    }
-    if (newMessage.name !== oldMessage.name || newMessage.key !== key) {
-      findings.push(
-        finding({
-          kind: "message-renamed",
-          pointer: newMessage.located.pointer,
-          spec: "new",
-          channel,
-          breaks: BOTH,
-          reason: `the message ${oldMessage.name} is now called ${newMessage.name}: the payload is the same on the wire, but code on either side that names its TypeScript type or JSON Schema file breaks`,
-        }),
-      );
-    }
-    const oldNode = oldMessage.located.node as JsonObject;
-    const newNode = newMessage.located.node as JsonObject;
-    if (!jsonEqual(oldNode.contentType, newNode.contentType)) {
-      findings.push(
-        finding({
-          kind: "content-type-changed",
-          pointer: childPointer(newMessage.located.pointer, "contentType"),
-          spec: "new",
-          channel,
-          breaks: BOTH,
-          reason: `the content type went from ${String(oldNode.contentType ?? "the default")} to ${String(newNode.contentType ?? "the default")}`,
-        }),
-      );
-    }
-    const rest = (node: JsonObject) =>
-      Object.fromEntries(
-        Object.entries(node).filter(([k]) => !["payload", "contentType", "name"].includes(k)),
-      );
-    if (!jsonEqual(rest(oldNode), rest(newNode))) {
-      findings.push(
-        finding({
-          kind: "annotation-changed",
-          pointer: newMessage.located.pointer,
-          spec: "new",
-          channel,
-          breaks: [],
-          reason: `the message ${newMessage.name}'s documentation or examples changed; what it accepts is the same`,
-        }),
-      );
-    }
-    if (oldMessage.payload && newMessage.payload) {
-      compareSchemas({ oldDoc, newDoc, channel, findings }, oldMessage.payload, newMessage.payload, "");
-    }
   }
   for (const message of unmatched.values()) {
     findings.push(
@@ -228,12 +176,87 @@ function compareMessages(
         kind: "message-added",
         pointer: message.located.pointer,
         spec: "new",
-        channel,
+        channel: ctx.channel,
         breaks: ["backward"],
         reason: `the message ${message.name} is new on this channel: consumers of the old contract refuse it`,
       }),
     );
   }
+}
+
+/** Removes from `unmatched` and returns the new message whose payload has the old one's shape, if any. */
+function takeRenamedMessage(
+  ctx: SchemaDiffContext,
+  oldMessage: MessagePart,
+  unmatched: Map<string, MessagePart>,
+): MessagePart | undefined {
+  const oldShape = payloadShape(ctx.oldDoc, oldMessage);
+  const renamed = [...unmatched.values()].find((m) => jsonEqual(payloadShape(ctx.newDoc, m), oldShape));
+  if (renamed) unmatched.delete(renamed.key);
+  return renamed;
+}
+
+/** The payload schema as validation sees it (annotations dropped); null for a message without one. */
+function payloadShape(doc: SpecDocument, message: MessagePart): Json {
+  return message.payload ? withoutAnnotations(dereference(doc, message.payload)) : null;
+}
+
+/** One old message and its match: name, content type, documentation, then the payload schema. */
+function compareMessagePair(
+  ctx: SchemaDiffContext,
+  oldKey: string,
+  oldMessage: MessagePart,
+  newMessage: MessagePart,
+): void {
+  const { channel, findings } = ctx;
+  if (newMessage.name !== oldMessage.name || newMessage.key !== oldKey) {
+    findings.push(
+      finding({
+        kind: "message-renamed",
+        pointer: newMessage.located.pointer,
+        spec: "new",
+        channel,
+        breaks: BOTH,
+        reason: `the message ${oldMessage.name} is now called ${newMessage.name}: the payload is the same on the wire, but code on either side that names its TypeScript type or JSON Schema file breaks`,
+      }),
+    );
+  }
+  const oldNode = oldMessage.located.node as JsonObject;
+  const newNode = newMessage.located.node as JsonObject;
+  if (!jsonEqual(oldNode.contentType, newNode.contentType)) {
+    findings.push(
+      finding({
+        kind: "content-type-changed",
+        pointer: childPointer(newMessage.located.pointer, "contentType"),
+        spec: "new",
+        channel,
+        breaks: BOTH,
+        reason: `the content type went from ${String(oldNode.contentType ?? "the default")} to ${String(newNode.contentType ?? "the default")}`,
+      }),
+    );
+  }
+  if (!jsonEqual(documentationFields(oldNode), documentationFields(newNode))) {
+    findings.push(
+      finding({
+        kind: "annotation-changed",
+        pointer: newMessage.located.pointer,
+        spec: "new",
+        channel,
+        breaks: [],
+        reason: `the message ${newMessage.name}'s documentation or examples changed; what it accepts is the same`,
+      }),
+    );
+  }
+  if (oldMessage.payload && newMessage.payload) {
+    compareSchemas(ctx, oldMessage.payload, newMessage.payload, "");
+  }
+}
+
+/** A message's fields apart from those compared on their own (payload, contentType, name). */
+function documentationFields(node: JsonObject): JsonObject {
+  return Object.fromEntries(
+    Object.entries(node).filter(([key]) => !["payload", "contentType", "name"].includes(key)),
+  );
 }
 
 /** Top-level parts outside channels, operations and reachable components: metadata, except the default content type. */
