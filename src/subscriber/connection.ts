@@ -3,6 +3,7 @@
 // of a gap to whoever resubscribes. It sends SUBSCRIBE and friends but decides nothing about topics.
 import { Redis, type RedisOptions } from "ioredis";
 import { explainConnectionError } from "../connection/tls-failure.js";
+import { type AwaitedAttempt, ReplyDeadlines } from "../publisher/reply-deadlines.js";
 import { HeartbeatTimeoutError, SubscriberConnectionError } from "./errors.js";
 import type { SubscriberOptions } from "./subscriber-types.js";
 
@@ -44,6 +45,9 @@ export interface ConnectionCallbacks {
 
 const EMPTY = Buffer.alloc(0);
 
+/** The PING awaiting its reply: `attempt` is 1 while it is awaited, 0 once answered or abandoned. */
+type PendingPing = AwaitedAttempt;
+
 export class SubscriberConnection {
   private readonly redis: Redis;
   private epochNumber = 0;
@@ -54,7 +58,12 @@ export class SubscriberConnection {
   /** Set when a ready connection was lost, until the next one is ready. */
   private lostAtMs: number | undefined;
   private readonly heartbeatTimer: NodeJS.Timeout | undefined;
-  private pingInFlight = false;
+  /**
+   * The PING's deadline. Messages read count as replies: a PING reply waits behind the messages sent
+   * before it, so while they are being read (or this process is too busy to read) the PING is not late.
+   */
+  private readonly pingDeadline: ReplyDeadlines<PendingPing> | undefined;
+  private pendingPing: PendingPing | undefined;
   /** Connections re-established after a loss. */
   reconnects = 0;
 
@@ -69,16 +78,23 @@ export class SubscriberConnection {
     });
     this.redis.on("ready", () => this.becameReady());
     this.redis.on("close", () => this.lost());
-    this.redis.on("messageBuffer", (channel: Buffer, message: Buffer | undefined) =>
-      callbacks.onMessage(channel, message ?? EMPTY),
-    );
+    this.redis.on("messageBuffer", (channel: Buffer, message: Buffer | undefined) => {
+      this.pingDeadline?.noteReply();
+      callbacks.onMessage(channel, message ?? EMPTY);
+    });
     this.redis.on(
       "pmessageBuffer",
-      (pattern: string | Buffer, channel: Buffer, message: Buffer | undefined) =>
-        callbacks.onPatternMessage(pattern.toString(), channel, message ?? EMPTY),
+      (pattern: string | Buffer, channel: Buffer, message: Buffer | undefined) => {
+        this.pingDeadline?.noteReply();
+        callbacks.onPatternMessage(pattern.toString(), channel, message ?? EMPTY);
+      },
     );
-    if (heartbeat)
-      this.heartbeatTimer = setInterval(() => this.sendHeartbeat(heartbeat.timeoutMs), heartbeat.intervalMs);
+    if (heartbeat) {
+      this.pingDeadline = new ReplyDeadlines<PendingPing>(heartbeat.timeoutMs, (ping) =>
+        this.heartbeatTimedOut(ping, heartbeat.timeoutMs),
+      );
+      this.heartbeatTimer = setInterval(() => this.sendHeartbeat(), heartbeat.intervalMs);
+    }
   }
 
   /** Numbers ready connections: a reply from an older epoch is about a connection that is gone. */
@@ -93,6 +109,7 @@ export class SubscriberConnection {
   /** A message or reply arrived: the connection was alive at `nowMs`. */
   alive(nowMs: number): void {
     this.lastAliveMs = nowMs;
+    this.pingDeadline?.noteReply();
   }
 
   subscribe(kind: "address" | "pattern", name: string): Promise<unknown> {
@@ -106,6 +123,7 @@ export class SubscriberConnection {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeatTimer);
+    this.forgetPing();
     if (this.redis.status === "ready") {
       await Promise.race([
         this.redis.quit().catch(() => undefined),
@@ -132,20 +150,16 @@ export class SubscriberConnection {
   private lost(): void {
     if (this.closed || !this.isReady) return;
     this.isReady = false;
-    this.pingInFlight = false;
+    this.forgetPing();
     this.lostAtMs = this.lastAliveMs;
   }
 
-  private sendHeartbeat(timeoutMs: number): void {
-    if (!this.ready || this.pingInFlight) return;
-    this.pingInFlight = true;
+  private sendHeartbeat(): void {
+    if (!this.ready || this.pendingPing !== undefined || this.pingDeadline === undefined) return;
+    const ping: PendingPing = { attempt: 1, timeoutAt: 0 };
+    this.pendingPing = ping;
     const pingEpoch = this.epochNumber;
-    const timer = setTimeout(() => {
-      if (this.closed || pingEpoch !== this.epochNumber || !this.pingInFlight) return;
-      this.callbacks.onError(new HeartbeatTimeoutError(timeoutMs));
-      // Reconnects (retryStrategy applies); the pending PING is rejected, not resent.
-      this.redis.disconnect(true);
-    }, timeoutMs);
+    this.pingDeadline.track(ping, Date.now());
     this.redis
       .ping()
       .then(
@@ -157,8 +171,23 @@ export class SubscriberConnection {
         },
       )
       .finally(() => {
-        clearTimeout(timer);
-        if (pingEpoch === this.epochNumber) this.pingInFlight = false;
+        ping.attempt = 0;
+        if (this.pendingPing === ping) this.pendingPing = undefined;
       });
+  }
+
+  /** Nothing came for a full timeout while this process was reading: the connection is dead. */
+  private heartbeatTimedOut(ping: PendingPing, timeoutMs: number): void {
+    if (this.closed || ping !== this.pendingPing) return;
+    this.callbacks.onError(new HeartbeatTimeoutError(timeoutMs));
+    // Reconnects (retryStrategy applies); the pending PING is rejected, not resent.
+    this.redis.disconnect(true);
+  }
+
+  /** The connection is gone: its PING's reply decides nothing any more. */
+  private forgetPing(): void {
+    if (this.pendingPing !== undefined) this.pendingPing.attempt = 0;
+    this.pendingPing = undefined;
+    this.pingDeadline?.clear();
   }
 }

@@ -68,7 +68,11 @@ export interface SubscriberOptions {
   readonly dedup?: false | DedupOptions;
   /** Shorthand for `dedup: { maxEntries }`; `false` keeps duplicates. Ignored when `dedup` is given. */
   readonly dedupWindow?: number | false;
-  /** PING period and reply timeout; on timeout the connection is reopened. Default 15 s / 5 s. */
+  /**
+   * PING period and reply timeout; on timeout the connection is reopened. Default 15 s / 5 s. A timeout
+   * means nothing came for that long while the subscriber was reading: messages still arriving, or an
+   * event loop kept busy by handlers, grant the PING more time.
+   */
   readonly heartbeat?: { readonly intervalMs?: number; readonly timeoutMs?: number } | false;
   /** Wait before retrying a refused SUBSCRIBE. Default 1 s. */
   readonly resubscribeDelayMs?: number;

@@ -11,9 +11,9 @@ import { waitFor } from "./wait-for.js";
 const cleanups = cleanupAfterEach();
 
 const BURST = 20_000;
-const BLOCK_EVERY = 2_000;
-const TIMEOUT_MS = 100;
-const BLOCK_MS = 3 * TIMEOUT_MS;
+const BLOCK_EVERY = 5_000;
+const TIMEOUT_MS = 250;
+const BLOCK_MS = 2 * TIMEOUT_MS;
 
 // One EVAL publishes the whole burst at once, so it sits in the subscriber's socket ahead of any later PING reply.
 const PUBLISH_BURST = `
