@@ -5,11 +5,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { SignalEvent } from "../../generated/index.js";
-import {
-  type RedisServerHandle,
-  startRedisServer,
-  stopAllRedisServers,
-} from "../../scripts/support/redis-server.js";
+import { type RedisServerHandle, stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import {
   createPublisher,
   type Publisher,
@@ -28,15 +24,12 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
+import { redisServerForTest } from "../support/redis-for-test.js";
 
 const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);
 
-async function server(): Promise<RedisServerHandle> {
-  const handle = await startRedisServer();
-  cleanups.push(() => handle.stop());
-  return handle;
-}
+const server = (): Promise<RedisServerHandle> => redisServerForTest(cleanups);
 
 function publisher(options: PublisherOptions): Publisher {
   const created = createPublisher(options);

@@ -3,14 +3,11 @@
 // exactly once and reported published. Counted by Redis itself (INFO commandstats) on a server of our own.
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  type RedisServerHandle,
-  startRedisServer,
-  stopAllRedisServers,
-} from "../../scripts/support/redis-server.js";
+import { type RedisServerHandle, stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import { createPublisher, type Publisher, type PublisherOptions } from "../../src/publisher/index.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { signalEvent } from "../support/publisher-fixtures.js";
+import { redisServerForTest } from "../support/redis-for-test.js";
 
 const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);
@@ -18,11 +15,7 @@ afterAll(stopAllRedisServers);
 const BLOCK_MS = 2_500;
 const COMMAND_TIMEOUT_MS = 300;
 
-async function server(): Promise<RedisServerHandle> {
-  const handle = await startRedisServer();
-  cleanups.push(() => handle.stop());
-  return handle;
-}
+const server = (): Promise<RedisServerHandle> => redisServerForTest(cleanups);
 
 function publisher(options: PublisherOptions): Publisher {
   const created = createPublisher(options);

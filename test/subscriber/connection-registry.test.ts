@@ -3,26 +3,19 @@
 // number of sinks, and the gap reported once the topics are back.
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import {
-  findFreePort,
-  type RedisServerHandle,
-  startRedisServer,
-} from "../../scripts/support/redis-server.js";
+import { findFreePort, type RedisServerHandle } from "../../scripts/support/redis-server.js";
 import { type ConnectionCallbacks, SubscriberConnection } from "../../src/subscriber/connection.js";
 import { SubscriberConnectionError } from "../../src/subscriber/errors.js";
 import type { Gap } from "../../src/subscriber/subscriber-events.js";
 import { SubscriptionRegistry } from "../../src/subscriber/subscription-registry.js";
 import { topicsFor } from "../../src/subscriber/topics.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
+import { redisServerForTest } from "../support/redis-for-test.js";
 import { waitFor } from "./wait-for.js";
 
 const cleanups = cleanupAfterEach();
 
-async function server(): Promise<RedisServerHandle> {
-  const started = await startRedisServer();
-  cleanups.push(() => started.stop());
-  return started;
-}
+const server = (): Promise<RedisServerHandle> => redisServerForTest(cleanups);
 
 function connect(port: number, callbacks: Partial<ConnectionCallbacks> = {}) {
   const readies: { epoch: number; gapFrom: Date | undefined }[] = [];
