@@ -1,0 +1,340 @@
+// Starts a throw-away Redis Cluster (3 masters with 1 replica each) of real redis-server processes on free
+// loopback ports, for the cluster tests and the cluster benchmark. It also kills masters and moves slots, and
+// waits each time until every live node reports the cluster ok and agrees on who owns which slot.
+import { execFile } from "node:child_process";
+import net from "node:net";
+import { promisify } from "node:util";
+import { Redis } from "ioredis";
+import {
+  findFreePort,
+  type RedisServerHandle,
+  RedisServerStartError,
+  startRedisServer,
+} from "./redis-server.js";
+
+export interface RedisClusterOptions {
+  /** `cluster-node-timeout` in ms: how soon a dead master is failed over; default 1500. */
+  readonly nodeTimeoutMs?: number;
+  /** How long to wait for the cluster to form or heal after a change; default 30 s. */
+  readonly settleTimeoutMs?: number;
+  /** Extra redis-server arguments for every node. */
+  readonly args?: readonly string[];
+}
+
+export interface ClusterNodeInfo {
+  readonly id: string;
+  readonly port: number;
+  /** pid of the node's process; undefined once it was killed or stopped. */
+  readonly pid: number | undefined;
+  readonly role: "master" | "replica";
+  /** The master a replica follows; undefined for a master. */
+  readonly masterId: string | undefined;
+  /** The node is gone (killed): other nodes report it as failed. */
+  readonly failed: boolean;
+}
+
+export interface RedisClusterHandle {
+  /** Where a client starts: every node's address as started, dead ones included. */
+  readonly startupNodes: readonly { readonly host: string; readonly port: number }[];
+  /** The nodes as the cluster now sees them, masters first. */
+  nodes(): Promise<ClusterNodeInfo[]>;
+  /** The hash slot of a channel or key (CLUSTER KEYSLOT). */
+  slotOf(channel: string): Promise<number>;
+  /** The master that currently owns the channel's slot. */
+  masterFor(channel: string): Promise<ClusterNodeInfo>;
+  /** A plain connection to one node, closed by stop(); for PUBSUB / INFO / SSUBSCRIBE on that node. */
+  connectTo(port: number): Redis;
+  /** SIGKILLs a master, then waits until its replica is promoted and the cluster is ok again. Returns the new master. */
+  killMaster(port: number): Promise<ClusterNodeInfo>;
+  /** Moves one slot to another master with CLUSTER SETSLOT (and MIGRATE for any keys in it); waits until all agree. */
+  migrateSlot(slot: number, toPort: number): Promise<void>;
+  /** Waits until every live node reports cluster_state:ok and all agree on the slot map. */
+  waitUntilSettled(): Promise<void>;
+  /** Stops every node by PID and closes the fixture's connections. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export class RedisClusterError extends Error {
+  override readonly name: string = "RedisClusterError";
+}
+
+const HOST = "127.0.0.1";
+const MASTERS = 3;
+const NODE_COUNT = MASTERS * 2;
+// The cluster bus listens on port + 10000, which must be a valid, free port too.
+const CLUSTER_BUS_OFFSET = 10_000;
+const HIGHEST_NODE_PORT = 65_535 - CLUSTER_BUS_OFFSET;
+const PORT_ATTEMPTS = 50;
+const POLL_MS = 50;
+const run = promisify(execFile);
+
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
+  const settleTimeoutMs = options.settleTimeoutMs ?? 30_000;
+  const servers = new Map<number, RedisServerHandle>();
+  const cluster = new ClusterControl(servers, settleTimeoutMs);
+  try {
+    for (let i = 0; i < NODE_COUNT; i++) {
+      const server = await startClusterNode(options);
+      servers.set(server.port, server);
+    }
+    await createCluster([...servers.keys()], settleTimeoutMs);
+    await cluster.waitUntilSettled();
+    await cluster.waitUntilReplicasSynced();
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return cluster.handle();
+}
+
+/** One cluster-enabled node on a port whose bus port is free too; another process may win either, so retry. */
+async function startClusterNode(options: RedisClusterOptions): Promise<RedisServerHandle> {
+  const args = [
+    "--cluster-enabled",
+    "yes",
+    "--cluster-node-timeout",
+    String(options.nodeTimeoutMs ?? 1_500),
+    // Each node keeps nodes.conf in its own temp dir (redis-server.ts passes --dir).
+    "--cluster-config-file",
+    "nodes.conf",
+    ...(options.args ?? []),
+  ];
+  for (let attempt = 1; ; attempt++) {
+    const port = await findClusterPort();
+    try {
+      return await startRedisServer({ port, args });
+    } catch (error) {
+      if (!(error instanceof RedisServerStartError) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function findClusterPort(): Promise<number> {
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+    const port = await findFreePort();
+    if (port <= HIGHEST_NODE_PORT && (await isPortFree(port + CLUSTER_BUS_OFFSET))) return port;
+  }
+  throw new RedisClusterError(`no free port ≤ ${HIGHEST_NODE_PORT} with a free cluster bus port`);
+}
+
+async function isPortFree(port: number): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
+
+async function createCluster(ports: readonly number[], timeoutMs: number): Promise<void> {
+  const addresses = ports.map((port) => `${HOST}:${port}`);
+  try {
+    await run(
+      "redis-cli",
+      ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"],
+      {
+        timeout: timeoutMs,
+      },
+    );
+  } catch (error) {
+    const output = (error as { stdout?: string }).stdout ?? "";
+    throw new RedisClusterError(`redis-cli --cluster create failed:\n${output}`, { cause: error });
+  }
+}
+
+/** The state the fixture shares between its operations: the servers it started and one admin connection each. */
+class ClusterControl {
+  #stopping: Promise<void> | undefined;
+  /** One admin connection per node, for the fixture's own commands. */
+  private readonly admins = new Map<number, Redis>();
+  /** Every connection the fixture opened (admins and connectTo's), closed by stop(). */
+  private readonly clients = new Set<Redis>();
+
+  constructor(
+    private readonly servers: Map<number, RedisServerHandle>,
+    private readonly settleTimeoutMs: number,
+  ) {}
+
+  handle(): RedisClusterHandle {
+    return {
+      startupNodes: [...this.servers.keys()].map((port) => ({ host: HOST, port })),
+      nodes: () => this.nodes(),
+      slotOf: (channel) => this.slotOf(channel),
+      masterFor: (channel) => this.masterFor(channel),
+      connectTo: (port) => this.connectTo(port),
+      killMaster: (port) => this.killMaster(port),
+      migrateSlot: (slot, toPort) => this.migrateSlot(slot, toPort),
+      waitUntilSettled: () => this.waitUntilSettled(),
+      stop: () => this.stop(),
+    };
+  }
+
+  livePorts(): number[] {
+    return [...this.servers].filter(([, server]) => server.running).map(([port]) => port);
+  }
+
+  admin(port: number): Redis {
+    let client = this.admins.get(port);
+    if (client === undefined) {
+      client = this.connectTo(port);
+      this.admins.set(port, client);
+    }
+    return client;
+  }
+
+  connectTo(port: number): Redis {
+    if (!this.servers.has(port)) throw new RedisClusterError(`port ${port} is not a node of this cluster`);
+    const client = new Redis({ host: HOST, port, retryStrategy: () => null, maxRetriesPerRequest: 1 });
+    client.on("error", () => {}); // a killed node's connections fail; callers see the failed commands
+    this.clients.add(client);
+    return client;
+  }
+
+  async nodes(): Promise<ClusterNodeInfo[]> {
+    const [port] = this.livePorts();
+    if (port === undefined) throw new RedisClusterError("no node of the cluster is running");
+    const text = String(await this.admin(port).call("CLUSTER", "NODES"));
+    const nodes = parseClusterNodes(text).map((node) => ({ ...node, pid: this.servers.get(node.port)?.pid }));
+    return nodes.sort((a, b) => (a.role === b.role ? a.port - b.port : a.role === "master" ? -1 : 1));
+  }
+
+  async slotOf(channel: string): Promise<number> {
+    const [port] = this.livePorts();
+    if (port === undefined) throw new RedisClusterError("no node of the cluster is running");
+    return Number(await this.admin(port).call("CLUSTER", "KEYSLOT", channel));
+  }
+
+  async masterFor(channel: string): Promise<ClusterNodeInfo> {
+    const slot = await this.slotOf(channel);
+    const owner = (await this.slotOwners(this.livePorts()[0] ?? -1)).get(slot);
+    const node = (await this.nodes()).find((candidate) => candidate.id === owner);
+    if (node === undefined) throw new RedisClusterError(`no master owns slot ${slot} (channel ${channel})`);
+    return node;
+  }
+
+  async killMaster(port: number): Promise<ClusterNodeInfo> {
+    const nodes = await this.nodes();
+    const master = nodes.find((node) => node.port === port && node.role === "master" && !node.failed);
+    if (master === undefined) throw new RedisClusterError(`port ${port} is not a live master`);
+    const replica = nodes.find((node) => node.masterId === master.id && !node.failed);
+    if (replica === undefined) throw new RedisClusterError(`master ${port} has no live replica to take over`);
+    this.admins.get(port)?.disconnect();
+    this.admins.delete(port);
+    await this.servers.get(port)?.kill();
+    await this.waitFor(`replica ${replica.port} to replace master ${port}`, async () => {
+      const info = String(await this.admin(replica.port).info("replication"));
+      return /^role:master/m.test(info);
+    });
+    await this.waitUntilSettled();
+    const promoted = (await this.nodes()).find((node) => node.id === replica.id);
+    if (promoted?.role !== "master") throw new RedisClusterError(`replica ${replica.port} was not promoted`);
+    return promoted;
+  }
+
+  async migrateSlot(slot: number, toPort: number): Promise<void> {
+    const nodes = await this.nodes();
+    const target = nodes.find((node) => node.port === toPort && node.role === "master" && !node.failed);
+    if (target === undefined) throw new RedisClusterError(`port ${toPort} is not a live master`);
+    const sourceId = (await this.slotOwners(toPort)).get(slot);
+    const source = nodes.find((node) => node.id === sourceId);
+    if (source === undefined) throw new RedisClusterError(`no master owns slot ${slot}`);
+    if (source.id === target.id) throw new RedisClusterError(`slot ${slot} is already on ${toPort}`);
+    // The documented order: importing on the target first, so a redirected client always finds the slot.
+    await this.admin(target.port).call("CLUSTER", "SETSLOT", slot, "IMPORTING", source.id);
+    await this.admin(source.port).call("CLUSTER", "SETSLOT", slot, "MIGRATING", target.id);
+    await this.moveKeys(slot, source.port, target.port);
+    const masters = nodes.filter((node) => node.role === "master" && !node.failed);
+    const others = masters.filter((node) => node.id !== target.id && node.id !== source.id);
+    for (const node of [target, source, ...others]) {
+      await this.admin(node.port).call("CLUSTER", "SETSLOT", slot, "NODE", target.id);
+    }
+    await this.waitUntilSettled();
+  }
+
+  // Pub/sub channels are not keys, so a channel's slot is usually empty; keys a test stored move too.
+  async moveKeys(slot: number, fromPort: number, toPort: number): Promise<void> {
+    const source = this.admin(fromPort);
+    for (;;) {
+      const keys = (await source.call("CLUSTER", "GETKEYSINSLOT", slot, 100)) as string[];
+      if (keys.length === 0) return;
+      await source.call("MIGRATE", HOST, toPort, "", 0, 5_000, "KEYS", ...keys);
+    }
+  }
+
+  async waitUntilSettled(): Promise<void> {
+    await this.waitFor("every node to report cluster_state:ok and agree on the slot map", async () => {
+      const ports = this.livePorts();
+      const states = await Promise.all(ports.map((port) => this.admin(port).call("CLUSTER", "INFO")));
+      if (!states.every((state) => /^cluster_state:ok/m.test(String(state)))) return false;
+      const maps = await Promise.all(ports.map(async (port) => slotMapKey(await this.slotOwners(port))));
+      return maps.every((map) => map === maps[0]);
+    });
+  }
+
+  /** A replica that has not synced yet cannot take over; kill tests need every replica linked. */
+  async waitUntilReplicasSynced(): Promise<void> {
+    await this.waitFor("every replica to finish its first sync", async () => {
+      const replicas = (await this.nodes()).filter((node) => node.role === "replica");
+      const infos = await Promise.all(replicas.map((node) => this.admin(node.port).info("replication")));
+      return replicas.length === MASTERS && infos.every((info) => /^master_link_status:up/m.test(info));
+    });
+  }
+
+  /** slot → owning master id, as one node sees it (CLUSTER SLOTS). */
+  async slotOwners(port: number): Promise<Map<number, string>> {
+    const ranges = (await this.admin(port).call("CLUSTER", "SLOTS")) as [
+      number,
+      number,
+      [string, number, string],
+    ][];
+    const owners = new Map<number, string>();
+    for (const [first, last, [, , id]] of ranges)
+      for (let slot = first; slot <= last; slot++) owners.set(slot, id);
+    return owners;
+  }
+
+  async waitFor(what: string, condition: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + this.settleTimeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      try {
+        if (await condition()) return;
+      } catch (error) {
+        lastError = error; // a node may refuse while the cluster changes; keep polling
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    throw new RedisClusterError(`timed out after ${this.settleTimeoutMs} ms waiting for ${what}`, {
+      cause: lastError,
+    });
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      for (const client of this.clients) client.disconnect();
+      this.clients.clear();
+      this.admins.clear();
+      await Promise.all([...this.servers.values()].map((server) => server.stop()));
+    })();
+    return this.#stopping;
+  }
+}
+
+function slotMapKey(owners: Map<number, string>): string {
+  return [...owners].map(([slot, id]) => `${slot}=${id}`).join(",");
+}
+
+/** Parses CLUSTER NODES: `<id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slots...>`. */
+export function parseClusterNodes(text: string): Omit<ClusterNodeInfo, "pid">[] {
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const [id = "", address = "", flags = "", master = "-"] = line.split(" ");
+      const port = Number(address.split("@")[0]?.split(":").pop());
+      const flagList = flags.split(",");
+      const role = flagList.includes("master") ? ("master" as const) : ("replica" as const);
+      const failed = flagList.includes("fail") || flagList.includes("fail?");
+      return { id, port, role, masterId: master === "-" ? undefined : master, failed };
+    });
+}
