@@ -1,12 +1,12 @@
 // Whether PUBLISH may go now: the connection is ready, not ready yet (wait, within a budget), or failed its
 // handshake for good (WRONGPASS, NOPERM on HELLO, a TLS certificate): then nothing is worth retrying.
-import type { Redis } from "ioredis";
 import { asTlsConnectionError } from "../connection/tls-failure.js";
 import { ConnectionNotReadyError } from "./errors.js";
+import type { PublishConnection } from "./publish-transport.js";
 import type { PublisherLogger } from "./publisher-events.js";
 
 export class ConnectionGate {
-  readonly #client: Redis;
+  readonly #client: PublishConnection;
   readonly #logger: PublisherLogger;
   readonly #onReady: () => void;
   /** Set when the connection fails with a reply error or a TLS certificate failure while connecting. */
@@ -15,7 +15,7 @@ export class ConnectionGate {
   readonly #waiters = new Set<() => void>();
 
   /** `onReady` runs each time the connection becomes ready, after the waiters were woken. */
-  constructor(client: Redis, logger: PublisherLogger, onReady: () => void) {
+  constructor(client: PublishConnection, logger: PublisherLogger, onReady: () => void) {
     this.#client = client;
     this.#logger = logger;
     this.#onReady = onReady;
@@ -25,6 +25,11 @@ export class ConnectionGate {
 
   get ready(): boolean {
     return this.#client.status === "ready";
+  }
+
+  /** The client's status (a Redis's or a Cluster's), for "not ready" errors. */
+  get status(): string {
+    return this.#client.status;
   }
 
   /** The handshake's failure that will not go away by itself, if any. */

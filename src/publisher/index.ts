@@ -10,6 +10,7 @@ export {
 export type { DurabilityState, FsyncPolicy, OverflowPolicy, RecoveryReport } from "./fallback-buffer.js";
 export { JournalLockedError, JournalLockUnsupportedError } from "./journal-lock.js";
 export type { DateTimeField, PublishOptions, PublishPayload } from "./prepare-message.js";
+export type { PublishConnection, PublishMode } from "./publish-transport.js";
 export {
   type ChannelPublishOptions,
   createPublisher,

@@ -1,6 +1,5 @@
 // Schedules the send lanes (one per concrete channel with unsettled publishes): sends each lane's messages
 // in publish() order, pipelined, retries transient failures and gives up to the fallback buffer or the caller.
-import type { Redis } from "ioredis";
 import type { ChannelSettings } from "./channel-settings.js";
 import type { ConnectionGate } from "./connection-gate.js";
 import {
@@ -10,6 +9,7 @@ import {
   TooFewSubscribersError,
 } from "./errors.js";
 import type { PreparedMessage } from "./prepare-message.js";
+import type { PublishCommand } from "./publish-transport.js";
 import type { BufferReason, EventHub, PublisherLogger } from "./publisher-events.js";
 import type { PublisherCounters } from "./publisher-stats.js";
 import type { PublishResult } from "./publisher-types.js";
@@ -18,7 +18,8 @@ import { backoffDelay, isTransientRedisError, type RetryOptions } from "./retry.
 import { type PendingPublish, SendLane, UnsettledCount } from "./send-lane.js";
 
 export interface LaneSchedulerOptions {
-  readonly client: Redis;
+  /** PUBLISH or SPUBLISH, on a single Redis or a cluster. */
+  readonly send: PublishCommand;
   readonly gate: ConnectionGate;
   readonly retry: Required<RetryOptions>;
   readonly commandTimeoutMs: number;
@@ -164,7 +165,7 @@ export class LaneScheduler {
     const remainingMs = pending.deadline - now;
     if (this.#closing || remainingMs <= 0) {
       lane.queue.removeAt(lane.inFlight);
-      this.#giveUp(lane, pending, new ConnectionNotReadyError(this.#o.client.status));
+      this.#giveUp(lane, pending, new ConnectionNotReadyError(this.#o.gate.status));
       return false;
     }
     this.#hold(lane, remainingMs, true);
@@ -178,7 +179,7 @@ export class LaneScheduler {
     lane.inFlight += 1;
     this.#inFlight += 1;
     this.#replyDeadlines.track(pending, now);
-    this.#o.client.publish(lane.address, pending.message.body).then(
+    this.#o.send(lane.address, pending.message.body).then(
       (subscribers) => {
         this.#replyDeadlines.noteReply();
         this.#onReply(lane, pending, attempt, subscribers);

@@ -4,6 +4,7 @@ import type { ChannelName } from "../../generated/index.js";
 import type { DurabilityState, FsyncPolicy, OverflowPolicy, RecoveryReport } from "./fallback-buffer.js";
 import type { PublishOptions, PublishPayload } from "./prepare-message.js";
 import type { ChannelOfAddress, ConcreteAddress } from "./publish-target.js";
+import type { PublishMode } from "./publish-transport.js";
 import type {
   BufferReason,
   PublisherEventName,
@@ -49,6 +50,11 @@ export interface PublisherOptions {
    * connection the publisher creates, owns and closes; that one never queues commands while disconnected.
    */
   readonly connection: Redis | RedisOptions | string;
+  /**
+   * "classic" (default): PUBLISH, which a Redis Cluster broadcasts to every node. "sharded": SPUBLISH (Redis 7),
+   * which stays on the shard owning the channel's slot; subscribers must use SSUBSCRIBE.
+   */
+  readonly mode?: PublishMode;
   /** No reply to one PUBLISH within this time is a transient failure (outcome unknown); default 2,000 ms. */
   readonly commandTimeoutMs?: number;
   readonly retry?: RetryOptions;

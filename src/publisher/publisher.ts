@@ -10,6 +10,7 @@ import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
 import { LaneScheduler } from "./lane-scheduler.js";
 import type { PreparedMessage } from "./prepare-message.js";
 import { prepareFor } from "./publish-target.js";
+import { publishCommandFor } from "./publish-transport.js";
 import { createEventHub, type PublisherLogger } from "./publisher-events.js";
 import { createCounters, snapshotStats } from "./publisher-stats.js";
 import type { Publisher, PublisherOptions, PublishResult } from "./publisher-types.js";
@@ -43,8 +44,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
     replayer.resetDelay();
     if (buffer.size > 0) void replayer.replay();
   });
+  const send = publishCommandFor(client, options.mode ?? "classic");
   const replayer = new Replayer({
-    client,
+    send,
     gate,
     buffer,
     hub,
@@ -59,7 +61,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   });
   buffered.attachReplayer(replayer);
   const lanes = new LaneScheduler({
-    client,
+    send,
     gate,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     commandTimeoutMs,

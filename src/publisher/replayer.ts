@@ -1,11 +1,11 @@
 // Replays the fallback buffer oldest first, pipelined: up to REPLAY_WINDOW PUBLISHes in flight, each entry
 // acknowledged in order after its reply. Stops at the first failure (the rest stays buffered) and retries
 // later with a growing delay, or at once when the connection is ready again.
-import type { Redis } from "ioredis";
 import type { ConnectionGate } from "./connection-gate.js";
 import { PublishTimeoutError, TooFewSubscribersError } from "./errors.js";
 import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
 import { Fifo } from "./fifo.js";
+import type { PublishCommand } from "./publish-transport.js";
 import type { EventHub, PublisherLogger } from "./publisher-events.js";
 import { ReplyDeadlines } from "./reply-deadlines.js";
 
@@ -13,7 +13,8 @@ import { ReplyDeadlines } from "./reply-deadlines.js";
 export const REPLAY_WINDOW = 1_024;
 
 export interface ReplayerOptions {
-  readonly client: Redis;
+  /** PUBLISH or SPUBLISH, on a single Redis or a cluster. */
+  readonly send: PublishCommand;
   readonly gate: ConnectionGate;
   readonly buffer: FallbackBuffer;
   readonly hub: EventHub;
@@ -154,7 +155,7 @@ export class Replayer {
 
   /** Sends the batch's next entries while the window allows; one clock reading for the loop. */
   #send(): void {
-    const { client, gate, buffer, minSubscribersOf } = this.#o;
+    const { send, gate, buffer, minSubscribersOf } = this.#o;
     const now = Date.now();
     while (!this.#halted() && this.#next < this.#batch.length && this.#inFlight.length < REPLAY_WINDOW) {
       const entry = this.#batch[this.#next] as BufferedEntry;
@@ -176,7 +177,7 @@ export class Replayer {
       this.#next += 1;
       // Replies come in send order, so the callbacks take their attempt from the front of #inFlight. A
       // rejection that overtakes earlier replies (a client that cannot write) only ever stops the pass.
-      client.publish(entry.channel, entry.payload).then(this.#onReply, this.#onRejected);
+      send(entry.channel, entry.payload).then(this.#onReply, this.#onRejected);
       if (minSubscribers > 0) return;
     }
     this.#finishIfDone();

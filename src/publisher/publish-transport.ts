@@ -1,0 +1,68 @@
+// How one message goes out: PUBLISH (classic) or SPUBLISH (sharded), on a single Redis or a Redis Cluster,
+// chosen once when the publisher is created. The send lanes and the replayer only call the function.
+import { type Cluster, Command, type Redis } from "ioredis";
+
+/** "classic": PUBLISH (a cluster broadcasts it to every node); "sharded": SPUBLISH (only the channel's shard). */
+export type PublishMode = "classic" | "sharded";
+
+/** A single Redis or a Redis Cluster: what the publisher sends on. */
+export type PublishConnection = Redis | Cluster;
+
+/** Sends one serialised message to one concrete channel; resolves with the subscriber count Redis replies. */
+export type PublishCommand = (address: string, body: string) => Promise<number>;
+
+export function isCluster(connection: PublishConnection): connection is Cluster {
+  return connection.isCluster;
+}
+
+/** The send function for a connection and a mode. */
+export function publishCommandFor(connection: PublishConnection, mode: PublishMode): PublishCommand {
+  if (!isCluster(connection)) {
+    return mode === "sharded"
+      ? (address, body) => connection.spublish(address, body) as Promise<number>
+      : (address, body) => connection.publish(address, body);
+  }
+  // SPUBLISH's channel is its key: ioredis routes it to the slot's master and follows MOVED/ASK itself.
+  if (mode === "sharded") return (address, body) => connection.spublish(address, body) as Promise<number>;
+  // PUBLISH has no key, so ioredis would pick a random master for each one, and two messages to one channel
+  // could reach subscribers through different nodes, out of order. Pinned to the channel's slot, every
+  // PUBLISH to a channel goes through one node on one connection, like SPUBLISH.
+  const slots = new ChannelSlots();
+  return (address, body) => {
+    const command = new SlotPinnedCommand("publish", [address, body], slots.of(address));
+    connection.sendCommand(command);
+    return command.promise as Promise<number>;
+  };
+}
+
+/** A command ioredis's cluster routes by a slot it is given instead of by its (absent) key. */
+class SlotPinnedCommand extends Command {
+  readonly #slot: number;
+
+  constructor(name: string, args: string[], slot: number) {
+    super(name, args);
+    this.#slot = slot;
+  }
+
+  override getSlot(): number {
+    return this.#slot;
+  }
+}
+
+const MAX_REMEMBERED_CHANNELS = 10_000;
+
+/** Channel → hash slot, computed the way ioredis computes a key's slot (hash tags included); bounded memory. */
+class ChannelSlots {
+  readonly #slots = new Map<string, number>();
+
+  of(address: string): number {
+    let slot = this.#slots.get(address);
+    if (slot === undefined) {
+      // A keyed command for the same name yields ioredis's own slot computation, without a second CRC copy.
+      slot = new Command("spublish", [address, ""]).getSlot();
+      if (this.#slots.size >= MAX_REMEMBERED_CHANNELS) this.#slots.clear();
+      this.#slots.set(address, slot);
+    }
+    return slot;
+  }
+}
