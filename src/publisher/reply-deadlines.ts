@@ -37,6 +37,9 @@ export class ReplyDeadlines<T extends AwaitedAttempt> {
 
   /** Starts the deadline of `item`'s current attempt, sent at `now`; replies come in send order. */
   track(item: T, now: number): void {
+    // Answered ones are forgotten here too, not only when the timer fires: kept for a whole timeout, every
+    // message sent meanwhile would outlive the young generation and make the garbage collector copy it.
+    this.#dropAnswered();
     item.timeoutAt = now + this.#timeoutMs;
     this.#items.push(item);
     this.#attempts.push(item.attempt);

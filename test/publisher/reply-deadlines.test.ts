@@ -57,6 +57,23 @@ describe("ReplyDeadlines", () => {
     expect(timedOut).toEqual(["resent#2"]);
   });
 
+  it("forgets answered attempts as new ones are tracked, not a whole timeout later", () => {
+    const { deadlines } = recorded(60_000);
+    // Steady pipelining: each reply comes before the next send. Held until the timer, every message of
+    // the last minute would stay reachable (and be copied by each garbage collection).
+    for (let i = 0; i < 1_000; i++) {
+      const sent = item(`m${i}`);
+      deadlines.track(sent, Date.now());
+      sent.attempt = 0; // its reply came
+    }
+    expect(deadlines.size).toBe(1);
+    const unanswered = item("unanswered");
+    deadlines.track(unanswered, Date.now());
+    deadlines.track(item("later"), Date.now());
+    expect(deadlines.size).toBe(2); // an unanswered one keeps itself and the later ones
+    deadlines.clear();
+  });
+
   it("a blocked event loop is not a timeout: the late timer grants a new one, and the reply read next counts", async () => {
     const { deadlines, timedOut, next } = recorded(50);
     const stalled = item("stalled");
