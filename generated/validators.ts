@@ -93,6 +93,77 @@ const contractFormatChecks = {
   date: { type: "string", validate: isFullDate },
   uuid: { type: "string", validate: isUuid },
 };
+/** A to Z, a to z or 0 to 9. */
+function isAsciiAlphanumeric(code) {
+  return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+}
+
+/** `^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$`: a ticker. */
+function isTicker(text) {
+  const length = text.length;
+  if (length < 1 || length > 32 || !isAsciiAlphanumeric(text.charCodeAt(0))) return false;
+  for (let at = 1; at < length; at++) {
+    const code = text.charCodeAt(at);
+    // . / _ -
+    if (!isAsciiAlphanumeric(code) && code !== 46 && code !== 47 && code !== 95 && code !== 45) return false;
+  }
+  return true;
+}
+
+/** The index after one or more ASCII digits from at, or -1 when there is none. */
+function digitRunEnd(text, at) {
+  let end = at;
+  for (let code = text.charCodeAt(end); code >= 48 && code <= 57; code = text.charCodeAt(++end));
+  return end === at ? -1 : end;
+}
+
+/** `(E[+-][0-9]+)?$` from at: nothing left, or an exponent that ends the text. */
+function isExponentToEnd(text, at) {
+  if (at === text.length) return true;
+  if (text.charCodeAt(at) !== 69) return false; // E
+  const sign = text.charCodeAt(at + 1);
+  return (sign === 43 || sign === 45) && digitRunEnd(text, at + 2) === text.length;
+}
+
+/** `[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?$` from at. */
+function isUnsignedDecimalFrom(text, at) {
+  let end = digitRunEnd(text, at);
+  if (end >= 0 && text.charCodeAt(end) === 46) end = digitRunEnd(text, end + 1); // .
+  return end >= 0 && isExponentToEnd(text, end);
+}
+
+/** `^-?[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?$`: a decimal in Python's Decimal.__str__ form. */
+function isDecimal(text) {
+  return isUnsignedDecimalFrom(text, text.charCodeAt(0) === 45 ? 1 : 0);
+}
+
+/** `^(-0(\.0+)?(E[+-][0-9]+)?|[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?)$`: a decimal of zero or more; a minus only on a zero. */
+function isNonNegativeDecimal(text) {
+  if (text.charCodeAt(0) !== 45) return isUnsignedDecimalFrom(text, 0);
+  if (text.charCodeAt(1) !== 48) return false;
+  let end = 2;
+  if (text.charCodeAt(end) === 46) {
+    const zerosFrom = ++end;
+    while (text.charCodeAt(end) === 48) end++;
+    if (end === zerosFrom) return false;
+  }
+  return isExponentToEnd(text, end);
+}
+
+/** The char-code check for each pattern source that has one. */
+const contractPatternChecks = new Map([
+  ["^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", isTicker],
+  ["^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$", isDecimal],
+  ["^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$", isNonNegativeDecimal],
+]);
+
+/** What Ajv calls for each `pattern` (its `code.regExp` option): a char-code check, or else a RegExp. */
+function contractPattern(source, flags) {
+  const test = contractPatternChecks.get(source);
+  if (test === undefined) return new RegExp(source, flags);
+  // Ajv keys its compiled patterns by toString(): the RegExp's own text keeps them apart.
+  return { test, toString: () => `/${source}/${flags}` };
+}
 const contractFormats = { ...fullFormats, ...contractFormatChecks };
 const validateOrderEventStrictCode = validate10;
 const schema11 = {"type":"object","description":"A run's orders were submitted (Python `libs/redis_client/events.py` `OrderEvent`).","required":["event_type","timestamp","run_id","strategy_id","num_orders","num_accepted","num_rejected"],"properties":{"event_type":{"type":"string","const":"orders.executed","description":"The event's kind; always `orders.executed` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the orders were executed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"run_id":{"type":"string","format":"uuid","description":"The UUID of the execution run that submitted the orders."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy whose orders were submitted."},"num_orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders were submitted, from 0 up to 2^53−1."},"num_accepted":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker accepted, from 0 up to 2^53−1."},"num_rejected":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"How many orders the broker rejected, from 0 up to 2^53−1."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:OrderEvent:strict"};
@@ -774,8 +845,9 @@ return errors === 0;
 const validatePositionEventStrictCode = validate12;
 const schema13 = {"type":"object","description":"A position changed (Python `libs/redis_client/events.py` `PositionEvent`).","required":["event_type","timestamp","symbol","action","qty_change","new_qty","price","strategy_id"],"properties":{"event_type":{"type":"string","const":"positions.updated","description":"The event's kind; always `positions.updated` on this channel."},"timestamp":{"type":"string","format":"date-time","description":"When the position changed, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The position's ticker (`AAPL`, `BRK.B`); never a Redis glob character, whitespace or control character."},"action":{"type":"string","description":"What changed the position.","enum":["buy","sell","fill","partial_fill"]},"qty_change":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed change in shares (negative when shares were sold), within ±(2^53−1)."},"new_qty":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The signed position in shares after the change (negative for a short position), within ±(2^53−1)."},"price":{"type":"string","maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The price of the change as a decimal string, in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `0.0001`, `1.5E+3`, `0E-8`)."},"strategy_id":{"type":"string","minLength":1,"maxLength":256,"description":"The strategy that owns the position."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:PositionEvent:strict"};
 const func6 = Object.prototype.hasOwnProperty;
-const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", "u");
-const pattern1 = new RegExp("^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$", "u");
+const func7 = contractPattern;
+const pattern0 = func7("^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$", "u");
+const pattern1 = func7("^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:trading-platform:events:PositionEvent:strict" */;
@@ -1556,7 +1628,7 @@ return errors === 0;
 
 const validatePriceUpdateEventStrictCode = validate14;
 const schema15 = {"type":"object","description":"A symbol's mid price and the quote it came from (Python `libs/market_data/types.py` `PriceUpdateEvent`).\nThe producer sends all twelve fields, with `null` for a value it does not have; the eight quote\nfields are optional so that a producer on contract 0.1.0 (four fields) stays valid.","required":["event_type","symbol","price","timestamp"],"properties":{"event_type":{"type":"string","const":"price.updated","description":"The event's kind; always `price.updated`, without the symbol."},"symbol":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$","description":"The ticker (`AAPL`, `BRK.B`); must equal the channel's `{symbol}`. Never a Redis glob character, whitespace or control character."},"price":{"type":"string","maxLength":64,"pattern":"^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$","description":"The mid price as a decimal string that is zero or more, in the form Python's `Decimal.__str__` produces for a finite value (`150.255`, `0.0001`, `0E-8`; `-0` equals zero and is accepted)."},"timestamp":{"type":"string","format":"date-time","description":"When the quote was received, as an RFC 3339 date-time with an offset (`Z` or `±hh:mm`); a naive timestamp is invalid."},"bid":{"type":["string","null"],"maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The best bid price as a decimal string in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `1E-8`), or `null` when the quote has none. The producer does not constrain its sign."},"ask":{"type":["string","null"],"maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The best ask price as a decimal string in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `1E-8`), or `null` when the quote has none. The producer does not constrain its sign."},"bid_price":{"type":["string","null"],"maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The same value as `bid` (the producer sends both names) as a decimal string in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `1E-8`), or `null` when the quote has none. The producer does not constrain its sign."},"ask_price":{"type":["string","null"],"maxLength":64,"pattern":"^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$","description":"The same value as `ask` (the producer sends both names) as a decimal string in the form Python's `Decimal.__str__` produces for a finite value (`150.25`, `1E-8`), or `null` when the quote has none. The producer does not constrain its sign."},"bid_size":{"type":["integer","null"],"minimum":-9007199254740991,"maximum":9007199254740991,"description":"The size offered at the best bid, within ±(2^53−1), or `null` when the quote has none. A size is never negative in practice, but the producer (a plain Python `int`) does not constrain its sign, so neither does the contract."},"ask_size":{"type":["integer","null"],"minimum":-9007199254740991,"maximum":9007199254740991,"description":"The size offered at the best ask, within ±(2^53−1), or `null` when the quote has none. A size is never negative in practice, but the producer (a plain Python `int`) does not constrain its sign, so neither does the contract."},"exchange":{"type":["string","null"],"maxLength":32,"description":"The code of the exchange or feed that reported the quote (`V`, `Q`, `XNAS`), or `null` when unknown."},"volume":{"type":["integer","null"],"minimum":-9007199254740991,"maximum":9007199254740991,"description":"The traded volume, within ±(2^53−1), or `null` when the data source does not report it (`from_quote` never sets it, so an ordinary message ends with a null volume). Never negative in practice, but the producer (a plain Python `int`) does not constrain its sign, so neither does the contract."},"event_id":{"type":"string","format":"uuid","description":"Optional; set once per event by a producer and kept across retries and replays, so that consumers can drop the duplicates that at-least-once delivery can produce. Producers that do not set it (the Python services today) stay valid."}},"additionalProperties":false,"$id":"urn:trading-platform:events:PriceUpdateEvent:strict"};
-const pattern5 = new RegExp("^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$", "u");
+const pattern5 = func7("^(-0(\\.0+)?(E[+-][0-9]+)?|[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?)$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:trading-platform:events:PriceUpdateEvent:strict" */;

@@ -8,6 +8,7 @@ import { type GeneratedFile, tsBanner } from "./banner.js";
 import { contractFormatDefinitions, formatsSource } from "./formats.js";
 import { addLengthKeywords } from "./length-keywords.js";
 import type { ContractModel, JsonSchema } from "./load-spec.js";
+import { contractRegExpEngine, patternsSource } from "./patterns.js";
 
 // ajv and ajv-formats are CommonJS; under ESM their default export sits one level down.
 const addFormats = addFormatsPlugin.default;
@@ -35,7 +36,14 @@ export function createContractAjv(): Ajv {
   const ajv = new Ajv({
     allErrors: true, // a rejected message lists every reason, not the first one
     strict: true,
-    code: { source: true, esm: true, lines: true, optimize: true, formats: _`contractFormats` },
+    code: {
+      source: true,
+      esm: true,
+      lines: true,
+      optimize: true,
+      formats: _`contractFormats`,
+      regExp: contractRegExpEngine, // char-code checks for the contract's own patterns
+    },
   });
   addFormats(ajv, { mode: "full" });
   for (const [name, definition] of Object.entries(contractFormatDefinitions)) ajv.addFormat(name, definition);
@@ -94,6 +102,7 @@ function importRequires(code: string): string {
     "const require = createRequire(import.meta.url);",
     'const { fullFormats } = require("ajv-formats/dist/formats");',
     formatsSource,
+    patternsSource,
     "const contractFormats = { ...fullFormats, ...contractFormatChecks };",
     code.replace(/^"use strict";\n?/, ""),
   ].join("\n");
