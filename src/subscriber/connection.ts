@@ -1,7 +1,9 @@
 // The subscriber's own Redis connection and its heartbeat: knows whether it is ready, numbers each
 // ready connection (its epoch), remembers when it last knew it was receiving, and hands the start
-// of a gap to whoever resubscribes. It sends SUBSCRIBE and friends but decides nothing about topics.
+// of a gap to whoever resubscribes. It sends SUBSCRIBE and friends (SSUBSCRIBE when sharded) but
+// decides nothing about topics. On a cluster, each node the subscriber listens to has one of these.
 import { Redis, type RedisOptions } from "ioredis";
+import { isClusterSource, type PubSubMode } from "../connection/cluster-options.js";
 import { explainConnectionError } from "../connection/tls-failure.js";
 import { type AwaitedAttempt, ReplyDeadlines } from "../publisher/reply-deadlines.js";
 import { HeartbeatTimeoutError, SubscriberConnectionError } from "./errors.js";
@@ -20,6 +22,8 @@ const CONNECTION_OVERRIDES = {
 } satisfies Partial<RedisOptions>;
 
 export function openRedis(connection: SubscriberOptions["connection"]): Redis {
+  if (isClusterSource(connection))
+    throw new TypeError("a cluster connection needs ClusterSubscriberConnection");
   if (connection instanceof Redis) return connection.duplicate(CONNECTION_OVERRIDES);
   if (typeof connection === "string" || connection === undefined) {
     return new Redis(connection ?? DEFAULT_URL, CONNECTION_OVERRIDES);
@@ -35,12 +39,19 @@ export interface HeartbeatOptions {
 
 export interface ConnectionCallbacks {
   /** A connection is ready; `gapFrom` is set when it replaces a lost one (the gap's start). */
-  readonly onReady: (epoch: number, gapFrom: Date | undefined) => void;
+  readonly onReady: (epoch: number, gapFrom: Date | undefined, lost?: ReadonlySet<string>) => void;
   readonly onError: (error: Error) => void;
-  /** A message on a SUBSCRIBEd address. */
+  /** A message on a SUBSCRIBEd (or SSUBSCRIBEd) address. */
   readonly onMessage: (channel: Buffer, message: Buffer) => void;
   /** A message matched by a PSUBSCRIBEd pattern. */
   readonly onPatternMessage: (pattern: string, channel: Buffer, message: Buffer) => void;
+  /** A ready connection was lost: its subscriptions are gone; `lastAlive` is when it last knew it was receiving. */
+  readonly onLost?: (lastAlive: Date) => void;
+  /**
+   * ioredis's "moved": the node no longer serves a sharded channel's slot, either pushed by the server
+   * (an unsolicited SUNSUBSCRIBE after a slot migration or a failover) or a MOVED reply to SSUBSCRIBE.
+   */
+  readonly onMoved?: () => void;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -71,6 +82,7 @@ export class SubscriberConnection {
     connection: SubscriberOptions["connection"],
     heartbeat: HeartbeatOptions | undefined,
     private readonly callbacks: ConnectionCallbacks,
+    private readonly mode: PubSubMode = "classic",
   ) {
     this.redis = openRedis(connection);
     this.redis.on("error", (error: unknown) => {
@@ -81,6 +93,13 @@ export class SubscriberConnection {
     this.redis.on("messageBuffer", (channel: Buffer, message: Buffer | undefined) => {
       this.pingDeadline?.noteReply();
       callbacks.onMessage(channel, message ?? EMPTY);
+    });
+    this.redis.on("smessageBuffer", (channel: Buffer, message: Buffer | undefined) => {
+      this.pingDeadline?.noteReply();
+      callbacks.onMessage(channel, message ?? EMPTY);
+    });
+    this.redis.on("moved", () => {
+      if (!this.closed) callbacks.onMoved?.();
     });
     this.redis.on(
       "pmessageBuffer",
@@ -112,12 +131,19 @@ export class SubscriberConnection {
     this.pingDeadline?.noteReply();
   }
 
+  /** When the connection last knew it was receiving. */
+  get lastAlive(): Date {
+    return new Date(this.lastAliveMs);
+  }
+
   subscribe(kind: "address" | "pattern", name: string): Promise<unknown> {
-    return kind === "address" ? this.redis.subscribe(name) : this.redis.psubscribe(name);
+    if (kind === "pattern") return this.redis.psubscribe(name);
+    return this.mode === "sharded" ? this.redis.ssubscribe(name) : this.redis.subscribe(name);
   }
 
   unsubscribe(kind: "address" | "pattern", name: string): Promise<unknown> {
-    return kind === "address" ? this.redis.unsubscribe(name) : this.redis.punsubscribe(name);
+    if (kind === "pattern") return this.redis.punsubscribe(name);
+    return this.mode === "sharded" ? this.redis.sunsubscribe(name) : this.redis.unsubscribe(name);
   }
 
   async close(): Promise<void> {
@@ -152,6 +178,7 @@ export class SubscriberConnection {
     this.isReady = false;
     this.forgetPing();
     this.lostAtMs = this.lastAliveMs;
+    this.callbacks.onLost?.(new Date(this.lastAliveMs));
   }
 
   private sendHeartbeat(): void {

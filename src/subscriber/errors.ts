@@ -62,3 +62,19 @@ export class SubscriberClosedError extends Error {
     super("the subscriber is closed");
   }
 }
+
+/**
+ * A pattern subscription (every symbol of `price.updated.{symbol}`) asked of a sharded subscriber:
+ * Redis has no sharded PSUBSCRIBE, and a classic PSUBSCRIBE never sees SPUBLISHed messages.
+ */
+export class ShardedPatternError extends Error {
+  override readonly name = "ShardedPatternError";
+  constructor(
+    /** The pattern that was asked for (`price.updated.*`). */
+    readonly topic: string,
+  ) {
+    super(
+      `cannot subscribe to ${topic} in sharded mode: Redis has no sharded pattern subscription. Name the addresses (for example { symbols: ["AAPL", "MSFT"] }), or publish and subscribe this channel in classic mode (see the README, "Redis Cluster")`,
+    );
+  }
+}

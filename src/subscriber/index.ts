@@ -3,18 +3,23 @@ export {
   createSubscriber,
   type DeliveryContext,
   type EventHandler,
+  type ParameterisedChannel,
+  type SelectionArgs,
+  type StreamChannel,
   type StreamEvent,
   type StreamOptions,
   type Subscriber,
   type SubscriberOptions,
   type SubscriberStats,
   type SubscriberStream,
+  type TopicFor,
   type Unsubscribe,
 } from "./create-subscriber.js";
 export { DEFAULT_DEDUP, type DedupOptions, type DedupSettings } from "./dedup-policy.js";
 export {
   HandlerError,
   HeartbeatTimeoutError,
+  ShardedPatternError,
   StreamOverflowError,
   SubscribeFailedError,
   SubscriberClosedError,

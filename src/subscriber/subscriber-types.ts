@@ -1,10 +1,11 @@
 // The subscriber's public types: options, handlers, delivery context, streams, stats.
-import type { Redis, RedisOptions } from "ioredis";
+import type { Cluster, Redis, RedisOptions } from "ioredis";
 import type { ChannelName, ChannelParameters, ChannelPayloads } from "../../generated/index.js";
+import type { ClusterConnectionOptions, PubSubMode } from "../connection/cluster-options.js";
 import type { DedupOptions } from "./dedup-policy.js";
 import type { OverflowPolicy } from "./event-queue.js";
 import type { Gap, InvalidMessage, SubscriberEvents, SubscriberLogger } from "./subscriber-events.js";
-import type { ParameterSelection, Topic } from "./topics.js";
+import type { AddressTopic, ParameterSelection, Topic } from "./topics.js";
 
 /** What a handler learns about the message besides its payload. */
 export interface DeliveryContext<C extends ChannelName = ChannelName> {
@@ -55,9 +56,17 @@ export interface SubscriberStats {
 export interface SubscriberOptions {
   /**
    * Where to connect: a URL, ioredis options, or an existing client to duplicate (a subscriber
-   * always opens its own connection, which it owns and closes). Default `redis://127.0.0.1:6379`.
+   * always opens its own connections, which it owns and closes). Default `redis://127.0.0.1:6379`.
+   * A Redis Cluster: an ioredis `Cluster` to duplicate, or `{ cluster: [seed URLs], clusterOptions }`;
+   * the subscriber then opens one connection per node it listens on (see `mode`).
    */
-  readonly connection?: string | SubscriberConnectionOptions | Redis;
+  readonly connection?: string | SubscriberConnectionOptions | Redis | Cluster | ClusterConnectionOptions;
+  /**
+   * `classic` (default): SUBSCRIBE / PSUBSCRIBE. `sharded`: SSUBSCRIBE on the master that owns each
+   * address's slot (Redis 7+); a parameterised channel then needs its addresses named (`{ symbols }`):
+   * there is no sharded pattern subscription.
+   */
+  readonly mode?: PubSubMode;
   /** Larger messages are invalid, checked before parsing. Default 1 MiB. */
   readonly maxMessageBytes?: number;
   /**
@@ -106,31 +115,58 @@ export interface SubscriberStream<C extends ChannelName> extends AsyncIterableIt
 
 export type Unsubscribe = () => Promise<void>;
 
-export interface Subscriber {
+/** Channels whose address has parameters (`price.updated.{symbol}`). */
+export type ParameterisedChannel = {
+  [C in ChannelName]: string extends keyof ChannelParameters[C] ? never : C;
+}[ChannelName];
+
+/**
+ * handle()'s selection: optional, except that a sharded subscriber (or one that may be sharded) must
+ * name the addresses of a parameterised channel, since Redis has no sharded pattern subscription.
+ */
+export type SelectionArgs<C extends ChannelName, M extends PubSubMode> = "sharded" extends M
+  ? C extends ParameterisedChannel
+    ? [selection: Required<ParameterSelection<C>>]
+    : [selection?: ParameterSelection<C>]
+  : [selection?: ParameterSelection<C>];
+
+/** The topics a subscriber in mode M can hold: a sharded one only concrete addresses. */
+export type TopicFor<C extends ChannelName, M extends PubSubMode> = "sharded" extends M
+  ? AddressTopic<C>
+  : Topic<C>;
+
+/** The channel names stream() takes: a sharded subscriber only those without parameters (a name means every address). */
+export type StreamChannel<M extends PubSubMode> = "sharded" extends M
+  ? Exclude<ChannelName, ParameterisedChannel>
+  : ChannelName;
+
+export interface Subscriber<M extends PubSubMode = "classic"> {
   /**
    * Calls `handler` with every valid event of the channel. A parameterised channel without a
    * selection is subscribed by pattern (every address); with one (`{ symbols: ["AAPL"] }`), by
    * address. Resolves once Redis confirmed the subscription, with the function that removes it;
-   * rejects with SubscribeFailedError if Redis refuses it (NOPERM), subscribing nothing.
+   * rejects with SubscribeFailedError if Redis refuses it (NOPERM), subscribing nothing. A sharded
+   * subscriber rejects a pattern with ShardedPatternError (and its types demand a selection).
    */
   handle<C extends ChannelName>(
     channel: C,
     handler: EventHandler<C>,
-    selection?: ParameterSelection<C>,
+    ...selection: SelectionArgs<C, M>
   ): Promise<Unsubscribe>;
   /** Like handle(), for topics built with topicsFor() or parseTopic(). */
   handleTopics<C extends ChannelName>(
-    topics: readonly Topic<C>[],
+    topics: readonly TopicFor<C, M>[],
     handler: EventHandler<C>,
   ): Promise<Unsubscribe>;
   /**
    * The events of one or more channels (or topics) as an async iterator with a bounded queue.
-   * Subscribes at once; leaving the loop (break, return, throw) unsubscribes.
+   * Subscribes at once; leaving the loop (break, return, throw) unsubscribes. A sharded subscriber
+   * throws ShardedPatternError for a pattern.
    */
-  stream<C extends ChannelName>(
-    source: C | readonly (C | Topic<C>)[],
+  stream<N extends StreamChannel<M> = never, C extends ChannelName = never>(
+    source: N | readonly (N | TopicFor<C, M>)[],
     options: StreamOptions,
-  ): SubscriberStream<C>;
+  ): SubscriberStream<N | C>;
   on<E extends keyof SubscriberEvents>(
     event: E,
     listener: (payload: SubscriberEvents[E]) => void,

@@ -105,9 +105,15 @@ export class SubscriptionRegistry {
     return [...this.addresses.values(), ...this.patterns.values()];
   }
 
-  /** A new connection is ready: every subscription is sent again; `gapFrom` starts their gap. */
-  connected(gapFrom: Date | undefined): void {
-    if (gapFrom) for (const subscription of this.all()) subscription.gapFrom ??= gapFrom;
+  /**
+   * A new connection (epoch) is ready: every subscription is sent again; `gapFrom` starts the gap of
+   * those named in `lost` (on a cluster only some topics lose their node), or of all without it.
+   */
+  connected(gapFrom: Date | undefined, lost?: ReadonlySet<string>): void {
+    if (gapFrom) {
+      for (const subscription of this.all())
+        if (lost === undefined || lost.has(subscription.topic.name)) subscription.gapFrom ??= gapFrom;
+    }
     this.sync();
   }
 

@@ -45,6 +45,11 @@ function hasParameters(channel: ChannelName): boolean {
  * the wildcard pattern. A channel that is not the contract's (a misspelling) or a selected value
  * that is not a valid parameter is an UnknownChannelError naming the closest channel.
  */
+export function topicsFor<C extends ChannelName>(
+  channel: C,
+  selection: Required<ParameterSelection<C>>,
+): AddressTopic<C>[];
+export function topicsFor<C extends ChannelName>(channel: C, selection?: ParameterSelection<C>): Topic<C>[];
 export function topicsFor<C extends ChannelName>(channel: C, selection?: ParameterSelection<C>): Topic<C>[] {
   const definition = channels[requireChannel(channel)];
   const lists = (selection ?? {}) as Record<string, readonly string[] | undefined>;

@@ -7,7 +7,7 @@ import { MessagePipeline } from "../../src/subscriber/message-pipeline.js";
 import type { InvalidMessage } from "../../src/subscriber/subscriber-events.js";
 import type { DeliveryContext, SubscriberStats } from "../../src/subscriber/subscriber-types.js";
 import { type Sink, Subscription } from "../../src/subscriber/subscription-registry.js";
-import { topicsFor } from "../../src/subscriber/topics.js";
+import { type Topic, topicsFor } from "../../src/subscriber/topics.js";
 
 function setup(options: { byBody?: boolean; dedup?: boolean } = {}) {
   const counters: SubscriberStats = {
@@ -38,7 +38,9 @@ function setup(options: { byBody?: boolean; dedup?: boolean } = {}) {
   const record: Sink = (event, context) => {
     delivered.push({ event, context });
   };
-  const subscribe = (topic = topicsFor("price.updated.{symbol}", { symbols: ["AAPL"] })[0]) => {
+  const subscribe = (
+    topic: Topic | undefined = topicsFor("price.updated.{symbol}", { symbols: ["AAPL"] })[0],
+  ) => {
     const subscription = new Subscription(
       topic as NonNullable<typeof topic>,
       policy("price.updated.{symbol}"),
