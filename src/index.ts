@@ -39,6 +39,7 @@ export { ContractValidationError, UnknownChannelError } from "./errors.js";
 export {
   type BufferReason,
   type ChannelPublishOptions,
+  type ClusterConnectionOptions,
   ConnectionNotReadyError,
   createPublisher,
   type DateTimeField,
@@ -54,6 +55,8 @@ export {
   type Publisher,
   type PublisherBufferOptions,
   PublisherClosedError,
+  PublisherConfigError,
+  type PublisherConnectionOption,
   type PublisherEventName,
   type PublisherEvents,
   type PublisherListener,

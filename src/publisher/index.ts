@@ -21,6 +21,11 @@ export {
   type PublishResult,
   type ReplayOptions,
 } from "./publisher.js";
+export {
+  type ClusterConnectionOptions,
+  PublisherConfigError,
+  type PublisherConnectionOption,
+} from "./publisher-connection.js";
 export type {
   BufferReason,
   PublisherEventName,

@@ -1,10 +1,10 @@
 // The publisher's public types: its options, the result of one publish, its stats and its interface.
-import type { Redis, RedisOptions } from "ioredis";
 import type { ChannelName } from "../../generated/index.js";
 import type { DurabilityState, FsyncPolicy, OverflowPolicy, RecoveryReport } from "./fallback-buffer.js";
 import type { PublishOptions, PublishPayload } from "./prepare-message.js";
 import type { ChannelOfAddress, ConcreteAddress } from "./publish-target.js";
 import type { PublishMode } from "./publish-transport.js";
+import type { PublisherConnectionOption } from "./publisher-connection.js";
 import type {
   BufferReason,
   PublisherEventName,
@@ -48,8 +48,9 @@ export interface PublisherOptions {
   /**
    * A client to publish on (the caller keeps owning it: close() leaves it open), or options or a URL for a
    * connection the publisher creates, owns and closes; that one never queues commands while disconnected.
+   * A Redis Cluster: an ioredis `Cluster`, or `{ cluster: [{ host, port }, ...], options }` for one of its own.
    */
-  readonly connection: Redis | RedisOptions | string;
+  readonly connection: PublisherConnectionOption;
   /**
    * "classic" (default): PUBLISH, which a Redis Cluster broadcasts to every node. "sharded": SPUBLISH (Redis 7),
    * which stays on the shard owning the channel's slot; subscribers must use SSUBSCRIBE.

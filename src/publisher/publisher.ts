@@ -1,7 +1,6 @@
 // The typed publisher: validates against the contract, sends PUBLISH without ever waiting in ioredis's
 // offline queue, retries transient failures, and falls back to a buffer it replays in order. It only wires
 // its parts: the send lanes (ordering, retries), the buffer and its replayer, the connection gate.
-import { Redis, type RedisOptions } from "ioredis";
 import { BufferedMessages } from "./buffered-messages.js";
 import { ChannelSettingsTable } from "./channel-settings.js";
 import { ConnectionGate } from "./connection-gate.js";
@@ -10,7 +9,8 @@ import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
 import { LaneScheduler } from "./lane-scheduler.js";
 import type { PreparedMessage } from "./prepare-message.js";
 import { prepareFor } from "./publish-target.js";
-import { publishCommandFor } from "./publish-transport.js";
+import { type PublishConnection, publishCommandFor } from "./publish-transport.js";
+import { checkModeFitsChannels, openConnection } from "./publisher-connection.js";
 import { createEventHub, type PublisherLogger } from "./publisher-events.js";
 import { createCounters, snapshotStats } from "./publisher-stats.js";
 import type { Publisher, PublisherOptions, PublishResult } from "./publisher-types.js";
@@ -30,6 +30,8 @@ export type {
 const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 
 export function createPublisher(options: PublisherOptions): Publisher {
+  const mode = options.mode ?? "classic";
+  checkModeFitsChannels(options.connection, mode, options.channels);
   const logger = options.logger ?? {};
   const hub = createEventHub(logger);
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
@@ -38,13 +40,13 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const buffered = new BufferedMessages(options.buffer, hub, logger, counters);
   const { buffer } = buffered;
 
-  const { client, owned } = openClient(options.connection, buffer);
+  const { client, owned } = openConnection(options.connection, buffer);
   let closePromise: Promise<void> | undefined;
   const gate = new ConnectionGate(client, logger, () => {
     replayer.resetDelay();
     if (buffer.size > 0) void replayer.replay();
   });
-  const send = publishCommandFor(client, options.mode ?? "classic");
+  const send = publishCommandFor(client, mode);
   const replayer = new Replayer({
     send,
     gate,
@@ -118,7 +120,7 @@ interface PublisherParts {
   readonly gate: ConnectionGate;
   readonly buffer: FallbackBuffer;
   readonly logger: PublisherLogger;
-  readonly client: Redis;
+  readonly client: PublishConnection;
   readonly owned: boolean;
 }
 
@@ -148,38 +150,6 @@ async function closeParts({
   gate.dispose();
   await buffer.close();
   if (owned) client.disconnect();
-}
-
-/** The caller's client, or one of ours (owned: close() disconnects it). */
-function openClient(
-  connection: PublisherOptions["connection"],
-  buffer: FallbackBuffer,
-): { client: Redis; owned: boolean } {
-  if (isRedisClient(connection)) return { client: connection, owned: false };
-  try {
-    return { client: createOwnedClient(connection), owned: true };
-  } catch (error) {
-    void buffer.close(); // do not leak the journal's file descriptor
-    throw error;
-  }
-}
-
-function isRedisClient(connection: PublisherOptions["connection"]): connection is Redis {
-  return typeof connection === "object" && typeof (connection as Redis).publish === "function";
-}
-
-function createOwnedClient(connection: RedisOptions | string): Redis {
-  // Fail fast: a command while disconnected is rejected at once instead of queued (ioredis's default holds
-  // it for ~20 reconnection attempts), and one in flight is rejected as soon as the connection drops.
-  const failFast = {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-  };
-  // `as never`: ioredis's overloads reject its own RedisOptions under exactOptionalPropertyTypes (replyMapping).
-  return typeof connection === "string"
-    ? new Redis(connection, failFast)
-    : new Redis({ ...connection, ...failFast } as never);
 }
 
 export type { BufferedEntry };

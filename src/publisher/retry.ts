@@ -43,6 +43,9 @@ const TRANSIENT_CLIENT_MESSAGES = [
   "Command timed out",
   "Command aborted due to connection close",
   "Reached the max retries per request limit",
+  // A Cluster's: no node to send to yet, or redirected (MOVED/ASK) more often than maxRedirections allows.
+  "Cluster isn't ready",
+  "Too many Cluster redirections",
 ];
 
 /** True for failures that a later attempt may not meet: a closed, refused or reset connection, a timeout, LOADING, TRYAGAIN, CLUSTERDOWN. */

@@ -29,6 +29,16 @@ describe("isTransientRedisError", () => {
     ],
     ["ioredis: command timeout", new Error("Command timed out"), true],
     [
+      "ioredis cluster: no node to send to yet",
+      new Error("Cluster isn't ready and enableOfflineQueue options is false"),
+      true,
+    ],
+    [
+      "ioredis cluster: redirected too often (a slot moving back and forth)",
+      new Error("Too many Cluster redirections. Last error: ReplyError: MOVED 866 127.0.0.1:30001"),
+      true,
+    ],
+    [
       "ioredis: max retries per request",
       Object.assign(
         new Error(

@@ -1,0 +1,271 @@
+// The publisher on a real Redis Cluster (3 masters, 1 replica each), classic and sharded. One cluster for the
+// file: the tests that change it (a slot migration, then a failover) come last.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChannelName, channelNames } from "../../generated/index.js";
+import { type RedisClusterHandle, startRedisCluster } from "../../scripts/support/redis-cluster.js";
+import { prepareFor } from "../../src/publisher/publish-target.js";
+import type { PublishMode } from "../../src/publisher/publish-transport.js";
+import { createPublisher, type Publisher, type PublisherOptions } from "../../src/publisher/publisher.js";
+import { PublisherConfigError } from "../../src/publisher/publisher-connection.js";
+import { cleanupAfterEach } from "../support/cleanups.js";
+import { classicObserver, firstCopies, ShardedObserver } from "../support/cluster-observers.js";
+import { firstExample } from "../support/examples.js";
+import { signalEvent, waitFor } from "../support/publisher-fixtures.js";
+
+let cluster: RedisClusterHandle;
+beforeAll(async () => {
+  cluster = await startRedisCluster({ nodeTimeoutMs: 1_000 });
+});
+afterAll(() => cluster?.stop());
+const cleanups = cleanupAfterEach();
+
+const SIGNALS = "signals.generated";
+
+function clusterPublisher(mode: PublishMode, extra: Partial<PublisherOptions> = {}): Publisher {
+  const publisher = createPublisher({
+    connection: { cluster: cluster.startupNodes },
+    mode,
+    retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, maxElapsedMs: 300 },
+    replay: { initialDelayMs: 20, maxDelayMs: 200 },
+    ...extra,
+  });
+  cleanups.push(() => publisher.close());
+  return publisher;
+}
+
+function observe(channel: string): ShardedObserver {
+  const observer = new ShardedObserver(cluster, channel);
+  cleanups.push(() => observer.close());
+  return observer;
+}
+
+/** The address each channel's first example goes to (`price.updated.AAPL` for `price.updated.{symbol}`). */
+function exampleAddresses(): Map<ChannelName, string> {
+  return new Map(
+    channelNames.map((channel) => [channel, prepareFor(channel, firstExample(channel), {}).address]),
+  );
+}
+
+/** The cluster bus's pub/sub message counters of one node (CLUSTER INFO omits a counter that is still 0). */
+async function busCounters(
+  port: number,
+): Promise<Record<"publishSent" | "publishReceived" | "shardSent" | "shardReceived", number>> {
+  const client = cluster.connectTo(port);
+  const info = String(await client.call("CLUSTER", "INFO"));
+  client.disconnect();
+  const count = (name: string) =>
+    Number(new RegExp(`^cluster_stats_messages_${name}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
+  return {
+    publishSent: count("publish_sent"),
+    publishReceived: count("publish_received"),
+    shardSent: count("publishshard_sent"),
+    shardReceived: count("publishshard_received"),
+  };
+}
+
+async function countersOfAll(): Promise<Map<number, Awaited<ReturnType<typeof busCounters>>>> {
+  const nodes = (await cluster.nodes()).filter((node) => !node.failed);
+  return new Map(
+    await Promise.all(nodes.map(async (node) => [node.port, await busCounters(node.port)] as const)),
+  );
+}
+
+/** waitFor with an asynchronous condition (a Redis query). */
+async function waitForAsync(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Publishes signal events 1, 2, 3... one after the other, paced so that a cluster change happens mid-stream,
+ * until stop() is called; stop() resolves with how many it published (or buffered).
+ */
+function steadyStream(publisher: Publisher): { stop(): Promise<number>; count(): number } {
+  let stopped = false;
+  let n = 0;
+  const running = (async () => {
+    while (!stopped) {
+      n += 1;
+      await publisher.publish(SIGNALS, signalEvent(n));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  })();
+  return {
+    count: () => n,
+    async stop() {
+      stopped = true;
+      await running;
+      return n;
+    },
+  };
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i + 1);
+}
+
+describe("publisher on a Redis Cluster", () => {
+  it("classic: every channel's event reaches a SUBSCRIBE on any node, a replica included", async () => {
+    const addresses = exampleAddresses();
+    const replica = (await cluster.nodes()).find((node) => node.role === "replica");
+    const received = await classicObserver(cluster, replica?.port ?? -1, [...addresses.values()]);
+    const publisher = clusterPublisher("classic");
+    const sent = await Promise.all(
+      channelNames.map((channel) => publisher.publish(channel, firstExample(channel) as never)),
+    );
+    expect(sent.map((result) => result.status)).toEqual(channelNames.map(() => "published"));
+    await waitFor(() => received.length === channelNames.length, "every channel's event on the replica");
+    expect(new Set(received.map((message) => message.channel))).toEqual(new Set(addresses.values()));
+    expect(new Set(received.map((message) => message.eventId))).toEqual(
+      new Set(sent.map((result) => result.eventId)),
+    );
+  });
+
+  it("sharded: every channel's event reaches an SSUBSCRIBE on the master owning its slot, counted in the reply", async () => {
+    const addresses = exampleAddresses();
+    const observers = new Map<string, ShardedObserver>();
+    for (const address of new Set(addresses.values())) {
+      const observer = observe(address);
+      await observer.moveToOwner();
+      observers.set(address, observer);
+    }
+    const publisher = clusterPublisher("sharded");
+    for (const [channel, address] of addresses) {
+      const result = await publisher.publish(channel, firstExample(channel) as never);
+      expect(result).toMatchObject({ status: "published", channel: address, subscribers: 1 });
+      const observer = observers.get(address) as ShardedObserver;
+      await waitFor(
+        () => observer.received.some((message) => message.eventId === result.eventId),
+        `${address} on its shard`,
+      );
+    }
+  });
+
+  it("broadcast versus locality: PUBLISH goes over the bus to all 5 other nodes, SPUBLISH only to the owner's replica", async () => {
+    const owner = await cluster.masterFor(SIGNALS);
+    const messages = 20;
+    const before = await countersOfAll();
+
+    const classic = clusterPublisher("classic");
+    for (let n = 1; n <= messages; n++) await classic.publish(SIGNALS, signalEvent(n));
+    const sharded = clusterPublisher("sharded");
+    for (let n = 1; n <= messages; n++) await sharded.publish(SIGNALS, signalEvent(n));
+
+    const afterSending = await countersOfAll();
+    for (const [port, counters] of afterSending) {
+      const was = before.get(port) ?? counters;
+      // Counted when sent, before the reply: exact. Only the owner sends: every PUBLISH to a channel is pinned to it.
+      expect(counters.publishSent - was.publishSent, `PUBLISH bus messages sent by ${port}`).toBe(
+        port === owner.port ? messages * 5 : 0,
+      );
+      expect(counters.shardSent - was.shardSent, `SPUBLISH bus messages sent by ${port}`).toBe(
+        port === owner.port ? messages : 0,
+      );
+    }
+    // Received: every other node got each PUBLISH; only the owner's replica got the SPUBLISHes.
+    const replica = (await cluster.nodes()).find((node) => node.masterId === owner.id);
+    const received = (counters: Map<number, Awaited<ReturnType<typeof busCounters>>>) =>
+      [...counters].every(([port, now]) => {
+        const was = before.get(port) ?? now;
+        const publishes = port === owner.port ? 0 : messages;
+        const shards = port === replica?.port ? messages : 0;
+        return (
+          now.publishReceived - was.publishReceived === publishes &&
+          now.shardReceived - was.shardReceived === shards
+        );
+      });
+    await waitForAsync(
+      async () => received(await countersOfAll()),
+      "each node's bus counters to show what it received",
+    );
+  });
+
+  it("classic PUBLISH on a cluster counts only its own node's subscribers, so minSubscribers needs sharded mode", async () => {
+    const owner = await cluster.masterFor(SIGNALS);
+    const elsewhere = (await cluster.nodes()).find((node) => node.role === "master" && node.id !== owner.id);
+    const received = await classicObserver(cluster, elsewhere?.port ?? -1, [SIGNALS]);
+    const publisher = clusterPublisher("classic");
+    const result = await publisher.publish(SIGNALS, signalEvent(1));
+    expect(result).toMatchObject({ status: "published", subscribers: 0 });
+    await waitFor(() => received.length === 1, "the subscriber on another master to hear it anyway");
+
+    expect(() => clusterPublisher("classic", { channels: { [SIGNALS]: { minSubscribers: 1 } } })).toThrow(
+      PublisherConfigError,
+    );
+    expect(() => clusterPublisher("classic", { channels: { [SIGNALS]: { minSubscribers: 1 } } })).toThrow(
+      /needs mode "sharded"/,
+    );
+  });
+
+  it("sharded minSubscribers counts the shard's SSUBSCRIBE subscribers: buffered without one, replayed once one joins", async () => {
+    const owner = await cluster.masterFor(SIGNALS);
+    // A classic subscriber on the owner is not a sharded subscriber: SPUBLISH does not count it.
+    const classic = await classicObserver(cluster, owner.port, [SIGNALS]);
+    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
+    const first = await publisher.publish(SIGNALS, signalEvent(1));
+    expect(first).toMatchObject({ status: "buffered", reason: "publish-failed" });
+    const observer = observe(SIGNALS);
+    await observer.moveToOwner();
+    await waitFor(
+      () => observer.received.length === 1,
+      "the buffered message replayed to the new subscriber",
+    );
+    expect(firstCopies(observer.received)).toEqual([1]);
+    expect(await publisher.publish(SIGNALS, signalEvent(2))).toMatchObject({
+      status: "published",
+      subscribers: 1,
+    });
+    expect(classic).toEqual([]);
+  });
+
+  it("a slot migration of a sharded channel's slot keeps delivery going: every event arrives, in order", async () => {
+    const observer = observe(SIGNALS);
+    await observer.moveToOwner();
+    // minSubscribers 1: a message sent while the subscriber follows the slot is retried or buffered, not lost.
+    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
+    const stream = steadyStream(publisher);
+    await waitFor(() => observer.received.length >= 20, "the stream to flow before the migration");
+
+    const slot = await cluster.slotOf(SIGNALS);
+    const from = await cluster.masterFor(SIGNALS);
+    const to = (await cluster.nodes()).find((node) => node.role === "master" && node.id !== from.id);
+    await cluster.migrateSlot(slot, to?.port ?? -1);
+    await observer.moveToOwner(); // Redis SUNSUBSCRIBEd it on the old owner
+    expect(observer.port).toBe(to?.port);
+    const atMove = stream.count();
+    await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the migration");
+
+    const published = await stream.stop();
+    await waitFor(() => firstCopies(observer.received).length === published, "every event to arrive", {
+      state: () => ({ published, received: firstCopies(observer.received).length, stats: publisher.stats() }),
+    });
+    expect(firstCopies(observer.received)).toEqual(range(published));
+  });
+
+  it("the master owning a sharded channel's slot is killed: retried or buffered, then replayed in order, nothing lost", async () => {
+    const observer = observe(SIGNALS);
+    await observer.moveToOwner();
+    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
+    const stream = steadyStream(publisher);
+    await waitFor(() => observer.received.length >= 20, "the stream to flow before the failover");
+
+    const victim = await cluster.masterFor(SIGNALS);
+    const promoted = await cluster.killMaster(victim.port);
+    await observer.moveToOwner();
+    expect(observer.port).toBe(promoted.port);
+    const atMove = stream.count();
+    await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the failover");
+
+    const published = await stream.stop();
+    await waitFor(() => firstCopies(observer.received).length === published, "every event to arrive", {
+      state: () => ({ published, received: firstCopies(observer.received).length, stats: publisher.stats() }),
+    });
+    expect(firstCopies(observer.received)).toEqual(range(published));
+    // The outage reached the publisher: it retried or buffered rather than losing anything.
+    const stats = publisher.stats();
+    expect(stats.retried + stats.buffered).toBeGreaterThan(0);
+  });
+});
