@@ -57,9 +57,17 @@ function isRfc3339DateTime(text) {
   return offsetHour >= 0 && offsetHour <= 23 && offsetMinute >= 0 && offsetMinute <= 59;
 }
 
-/** A hexadecimal digit, either case. */
-function isHex(code) {
-  return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 102);
+/** 1 at the char code of each hexadecimal digit, either case: a load instead of branches that a random uuid mispredicts. */
+const HEX_DIGITS = new Uint8Array(128);
+for (const digit of "0123456789abcdefABCDEF") HEX_DIGITS[digit.charCodeAt(0)] = 1;
+
+/** Hexadecimal digits from index from up to (not including) to. */
+function isHexRun(text, from, to) {
+  for (let at = from; at < to; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 128 || HEX_DIGITS[code] !== 1) return false;
+  }
+  return true;
 }
 
 /** \`8-4-4-4-12\` hexadecimal digits, either case, optionally after \`urn:uuid:\` (what ajv-formats' \`uuid\` accepts). */
@@ -74,11 +82,17 @@ function isUuid(text) {
   } else if (text.length !== 36) {
     return false;
   }
-  for (let i = 0; i < 36; i++) {
-    const code = text.charCodeAt(at + i);
-    if (i === 8 || i === 13 || i === 18 || i === 23 ? code !== 45 : !isHex(code)) return false;
-  }
-  return true;
+  return (
+    isHexRun(text, at, at + 8) &&
+    text.charCodeAt(at + 8) === 45 &&
+    isHexRun(text, at + 9, at + 13) &&
+    text.charCodeAt(at + 13) === 45 &&
+    isHexRun(text, at + 14, at + 18) &&
+    text.charCodeAt(at + 18) === 45 &&
+    isHexRun(text, at + 19, at + 23) &&
+    text.charCodeAt(at + 23) === 45 &&
+    isHexRun(text, at + 24, at + 36)
+  );
 }
 
 const contractFormatChecks = {
