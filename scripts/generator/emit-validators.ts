@@ -5,6 +5,7 @@ import { _, Ajv } from "ajv";
 import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsPlugin from "ajv-formats";
 import { type GeneratedFile, tsBanner } from "./banner.js";
+import { addClosedObjectKeyword } from "./closed-objects.js";
 import { contractFormatDefinitions, formatsSource } from "./formats.js";
 import { addLengthKeywords } from "./length-keywords.js";
 import type { ContractModel, JsonSchema } from "./load-spec.js";
@@ -48,6 +49,7 @@ export function createContractAjv(): Ajv {
   addFormats(ajv, { mode: "full" });
   for (const [name, definition] of Object.entries(contractFormatDefinitions)) ajv.addFormat(name, definition);
   addLengthKeywords(ajv); // \`.length\` before counting code points
+  addClosedObjectKeyword(ajv); // unknown fields found by comparing names, not by hasOwnProperty
   return ajv;
 }
 
