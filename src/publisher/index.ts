@@ -1,5 +1,6 @@
 // The publisher's public API: a typed publish with retries and an ordered, optionally durable fallback buffer.
 
+export type { ClusterConnectionOptions } from "../connection/cluster-options.js";
 export {
   ConnectionNotReadyError,
   PublishError,
@@ -22,7 +23,6 @@ export {
   type ReplayOptions,
 } from "./publisher.js";
 export {
-  type ClusterConnectionOptions,
   PublisherConfigError,
   type PublisherConnectionOption,
 } from "./publisher-connection.js";

@@ -1,9 +1,10 @@
 // How one message goes out: PUBLISH (classic) or SPUBLISH (sharded), on a single Redis or a Redis Cluster,
 // chosen once when the publisher is created. The send lanes and the replayer only call the function.
 import { type Cluster, Command, type Redis } from "ioredis";
+import type { PubSubMode } from "../connection/cluster-options.js";
 
 /** "classic": PUBLISH (a cluster broadcasts it to every node); "sharded": SPUBLISH (only the channel's shard). */
-export type PublishMode = "classic" | "sharded";
+export type PublishMode = PubSubMode;
 
 /** A single Redis or a Redis Cluster: what the publisher sends on. */
 export type PublishConnection = Redis | Cluster;

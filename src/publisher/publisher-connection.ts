@@ -1,19 +1,16 @@
 // The connection the publisher sends on: the caller's Redis or Cluster, or one of its own made from options,
 // a URL or cluster start-up nodes. Its own connections fail fast instead of queueing or retrying inside
 // ioredis, so that the send lanes alone decide when a message goes again, and in which order.
-import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import type { ChannelName } from "../../generated/index.js";
+import {
+  type ClusterConnectionOptions,
+  isClusterConnectionOptions,
+  openCluster,
+} from "../connection/cluster-options.js";
 import type { FallbackBuffer } from "./fallback-buffer.js";
 import { isCluster, type PublishConnection, type PublishMode } from "./publish-transport.js";
 import type { ChannelPublishOptions } from "./publisher-types.js";
-
-/** Start-up nodes of a Redis Cluster for a connection the publisher creates and owns. */
-export interface ClusterConnectionOptions {
-  /** Some of the cluster's nodes (`{ host, port }`, `"host:port"`); ioredis discovers the rest. */
-  readonly cluster: readonly ClusterNode[];
-  /** ioredis cluster options; the publisher overrides the ones that would queue or retry on its behalf. */
-  readonly options?: ClusterOptions;
-}
 
 /** What `connection` accepts: a client (kept by the caller), or what to create one from (owned). */
 export type PublisherConnectionOption = PublishConnection | RedisOptions | string | ClusterConnectionOptions;
@@ -30,8 +27,8 @@ export function openConnection(
 ): { client: PublishConnection; owned: boolean } {
   if (isClient(connection)) return { client: connection, owned: false };
   try {
-    const client = isClusterOptions(connection)
-      ? createOwnedCluster(connection)
+    const client = isClusterConnectionOptions(connection)
+      ? openCluster(connection, CLUSTER_FAIL_FAST)
       : createOwnedClient(connection);
     return { client, owned: true };
   } catch (error) {
@@ -49,7 +46,7 @@ export function checkModeFitsChannels(
   mode: PublishMode,
   channels: { readonly [C in ChannelName]?: ChannelPublishOptions } | undefined,
 ): void {
-  const onCluster = isClient(connection) ? isCluster(connection) : isClusterOptions(connection);
+  const onCluster = isClient(connection) ? isCluster(connection) : isClusterConnectionOptions(connection);
   if (!onCluster || mode !== "classic") return;
   const counted = Object.entries(channels ?? {}).filter(
     ([, settings]) => (settings?.minSubscribers ?? 0) > 0,
@@ -63,10 +60,6 @@ export function checkModeFitsChannels(
 
 function isClient(connection: PublisherConnectionOption): connection is PublishConnection {
   return typeof connection === "object" && typeof (connection as Redis).publish === "function";
-}
-
-function isClusterOptions(connection: PublisherConnectionOption): connection is ClusterConnectionOptions {
-  return typeof connection === "object" && Array.isArray((connection as ClusterConnectionOptions).cluster);
 }
 
 // Fail fast: a command while disconnected is rejected at once instead of queued (ioredis's default holds
@@ -84,19 +77,12 @@ function createOwnedClient(connection: RedisOptions | string): Redis {
     : new Redis({ ...connection, ...FAIL_FAST } as never);
 }
 
-function createOwnedCluster({ cluster, options }: ClusterConnectionOptions): Cluster {
-  return new Cluster([...cluster], {
-    ...options,
-    enableOfflineQueue: false,
-    // ioredis would retry a command lost in a failover, or refused with CLUSTERDOWN, on a random node after a
-    // delay, each on its own: messages to one channel could overtake each other. The send lanes retry instead,
-    // in order. MOVED and ASK stay with ioredis: it follows them at once, in reply order.
-    retryDelayOnFailover: 0,
-    retryDelayOnClusterDown: 0,
-    redisOptions: {
-      ...options?.redisOptions,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-    },
-  } as never);
-}
+// ioredis would retry a command lost in a failover, or refused with CLUSTERDOWN, on a random node after a
+// delay, each on its own: messages to one channel could overtake each other. The send lanes retry instead, in
+// order. MOVED and ASK stay with ioredis: it follows them at once, in reply order.
+const CLUSTER_FAIL_FAST = {
+  enableOfflineQueue: false,
+  retryDelayOnFailover: 0,
+  retryDelayOnClusterDown: 0,
+  redisOptions: { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false },
+};

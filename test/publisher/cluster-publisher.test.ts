@@ -1,8 +1,11 @@
 // The publisher on a real Redis Cluster (3 masters, 1 replica each), classic and sharded. One cluster for the
 // file: the tests that change it (a slot migration, then a failover) come last.
+import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChannelName, channelNames } from "../../generated/index.js";
 import { type RedisClusterHandle, startRedisCluster } from "../../scripts/support/redis-cluster.js";
+import { findFreePort } from "../../scripts/support/redis-server.js";
+import { ConnectionNotReadyError, PublishError } from "../../src/publisher/errors.js";
 import { prepareFor } from "../../src/publisher/publish-target.js";
 import type { PublishMode } from "../../src/publisher/publish-transport.js";
 import { createPublisher, type Publisher, type PublisherOptions } from "../../src/publisher/publisher.js";
@@ -219,6 +222,40 @@ describe("publisher on a Redis Cluster", () => {
       subscribers: 1,
     });
     expect(classic).toEqual([]);
+  });
+
+  it("publishes on the caller's own Cluster client and leaves it open on close()", async () => {
+    const client = new Cluster([...cluster.startupNodes]);
+    cleanups.push(() => client.disconnect());
+    const observer = observe(SIGNALS);
+    await observer.moveToOwner();
+    const publisher = createPublisher({ connection: client, mode: "sharded" });
+    expect(await publisher.publish(SIGNALS, signalEvent(1))).toMatchObject({
+      status: "published",
+      subscribers: 1,
+    });
+    await publisher.close();
+    expect(client.status).toBe("ready");
+    await waitFor(() => observer.received.length === 1, "the message on its shard");
+    const counted = { channels: { [SIGNALS]: { minSubscribers: 1 } } } as const;
+    expect(() => createPublisher({ connection: client, ...counted })).toThrow(PublisherConfigError);
+  });
+
+  it("an unreachable cluster: the publish waits for it within the retry budget, then fails with why", async () => {
+    const closedPort = await findFreePort();
+    const publisher = createPublisher({
+      connection: { cluster: [{ host: "127.0.0.1", port: closedPort }] },
+      retry: { maxElapsedMs: 200 },
+    });
+    cleanups.push(() => publisher.close());
+    const failure = await publisher
+      .publish("orders.executed", firstExample("orders.executed"))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PublishError);
+    expect((failure as PublishError).cause).toBeInstanceOf(ConnectionNotReadyError);
+    expect((failure as PublishError).message).toMatch(
+      /not ready \(status (connecting|reconnecting|connect)\)/,
+    );
   });
 
   it("a slot migration of a sharded channel's slot keeps delivery going: every event arrives, in order", async () => {

@@ -14,8 +14,8 @@ describe("createPublisher's connection and mode", () => {
     createPublisher({ connection: { host: "127.0.0.1", port: 7000 } });
     createPublisher({
       connection: {
-        cluster: [{ host: "127.0.0.1", port: 7000 }, "127.0.0.1:7001"],
-        options: { slotsRefreshTimeout: 2_000 },
+        cluster: [{ host: "127.0.0.1", port: 7000 }, "redis://127.0.0.1:7001"],
+        clusterOptions: { slotsRefreshTimeout: 2_000 },
       },
       mode: "classic",
     });
