@@ -1,10 +1,12 @@
-// The Redis connection options that `publish` and `tail` share: where Redis is (--redis, $REDIS_URL),
-// who connects (--user, --password-file), TLS files (--tls-*) and how long connecting may take
-// (--connect-timeout), parsed into one ConnectionSettings. A password never comes from argv.
+// The Redis connection options that `publish` and `tail` share: where Redis is (--redis, $REDIS_URL, or
+// a cluster's seeds with --cluster), which pub/sub (--sharded), who connects (--user, --password-file),
+// TLS files (--tls-*) and how long connecting may take (--connect-timeout), parsed into one
+// ConnectionSettings. A password never comes from argv.
 import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import type { RedisOptions } from "ioredis";
 import { passwordsIn } from "../acl/password-dir.js";
+import type { PubSubMode } from "../connection/cluster-options.js";
 import { InvalidRedisUrlError, redactRedisUrl, redisOptionsFromUrl } from "../connection/redis-url.js";
 import { UsageError } from "./io.js";
 
@@ -14,6 +16,8 @@ export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
 /** For parseArgs: spread into a command's `options`. */
 export const connectionOptionSpecs = {
   redis: { type: "string" },
+  cluster: { type: "string", multiple: true },
+  sharded: { type: "boolean", default: false },
   user: { type: "string" },
   "password-file": { type: "string" },
   "tls-ca": { type: "string" },
@@ -27,6 +31,11 @@ export const connectionOptionSpecs = {
 export const connectionOptionsHelp = `  --redis <url>              redis:// or rediss:// (TLS) URL, with user and password if any
                              (redis://user:password@host:port/db); default: $REDIS_URL, else
                              ${DEFAULT_REDIS_URL}
+  --cluster <url>            a Redis Cluster instead: a seed node's URL; repeat it or give several
+                             separated by commas (the first URL's user, password and TLS apply to
+                             every node)
+  --sharded                  sharded pub/sub (SPUBLISH / SSUBSCRIBE, Redis 7+) instead of classic:
+                             each channel stays on the shard that owns its slot; no patterns
   --user <name>              the ACL user (instead of the URL's)
   --password-file <file>     the user's password: the file's one line (instead of the URL's)
   --tls-ca <file>            PEM CA that signed the server's certificate (turns TLS on)
@@ -38,6 +47,8 @@ export const connectionOptionsHelp = `  --redis <url>              redis:// or r
 
 export interface ConnectionOptionValues {
   readonly redis?: string | undefined;
+  readonly cluster?: readonly string[] | undefined;
+  readonly sharded?: boolean | undefined;
   readonly user?: string | undefined;
   readonly "password-file"?: string | undefined;
   readonly "tls-ca"?: string | undefined;
@@ -48,8 +59,11 @@ export interface ConnectionOptionValues {
 }
 
 export interface ConnectionSettings {
-  /** The URL as safe to print: a password is masked. */
+  /** The URL (or the cluster's seed URLs) as safe to print: a password is masked. */
   readonly displayUrl: string;
+  /** A cluster's seed nodes (--cluster); undefined for a single Redis. */
+  readonly cluster: readonly { readonly host: string; readonly port: number }[] | undefined;
+  readonly mode: PubSubMode;
   /** Deadline for connect plus handshake (AUTH, ready check) plus, for tail, the subscriptions. */
   readonly connectTimeoutMs: number;
   /** ioredis options naming the server and credentials; commands add their own retry behaviour. */
@@ -63,22 +77,51 @@ export function connectionSettings(
   values: ConnectionOptionValues,
   env: Record<string, string | undefined>,
 ): ConnectionSettings {
-  const url = values.redis ?? (env.REDIS_URL || undefined) ?? DEFAULT_REDIS_URL;
   const seconds = positiveSeconds(values["connect-timeout"]) ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
-  return {
-    displayUrl: redactRedisUrl(url),
+  const common = {
     connectTimeoutMs: Math.round(seconds * 1000),
-    redisOptions: serverOptions(url, { ...credentials(values), ...tlsOptions(values) }),
+    mode: values.sharded ? ("sharded" as const) : ("classic" as const),
+  };
+  const extra = { ...credentials(values), ...tlsOptions(values) };
+  if (values.cluster !== undefined) {
+    if (values.redis !== undefined) throw new UsageError("give either --redis or --cluster, not both");
+    return { ...common, ...clusterSettings(values.cluster, extra) };
+  }
+  const url = values.redis ?? (env.REDIS_URL || undefined) ?? DEFAULT_REDIS_URL;
+  return {
+    ...common,
+    displayUrl: redactRedisUrl(url),
+    cluster: undefined,
+    redisOptions: serverOptions("--redis", url, extra),
   };
 }
 
-/** The package's one URL rule (src/connection/redis-url.ts); a bad --redis is a usage error. */
-function serverOptions(url: string, extra: RedisOptions): ServerOptions {
+/** Seeds from every --cluster (each may list several, comma-separated); the first one's credentials and TLS. */
+function clusterSettings(
+  urls: readonly string[],
+  extra: RedisOptions,
+): Pick<ConnectionSettings, "displayUrl" | "cluster" | "redisOptions"> {
+  const seeds = urls.flatMap((text) => text.split(",")).map((url) => url.trim());
+  if (seeds.some((url) => url === "")) throw new UsageError("--cluster: an empty seed URL");
+  const parsed = seeds.map((url) => serverOptions("--cluster", url, extra));
+  if (parsed.some((options) => (options.db ?? 0) !== 0)) {
+    throw new UsageError("--cluster: a cluster has only database 0; leave the path out of the URLs");
+  }
+  const { host: _host, port: _port, db: _db, ...nodeOptions } = parsed[0] as ServerOptions;
+  return {
+    displayUrl: seeds.map(redactRedisUrl).join(", "),
+    cluster: parsed.map(({ host, port }) => ({ host: host ?? "127.0.0.1", port: port ?? 6379 })),
+    redisOptions: nodeOptions,
+  };
+}
+
+/** The package's one URL rule (src/connection/redis-url.ts); a bad --redis or --cluster is a usage error. */
+function serverOptions(option: string, url: string, extra: RedisOptions): ServerOptions {
   try {
     const { replyMapping: _ignored, ...options } = redisOptionsFromUrl(url, extra);
     return options;
   } catch (error) {
-    if (error instanceof InvalidRedisUrlError) throw new UsageError(`--redis: ${error.message}`);
+    if (error instanceof InvalidRedisUrlError) throw new UsageError(`${option}: ${error.message}`);
     throw error;
   }
 }

@@ -10,12 +10,16 @@ import { connectionOptionSpecs, connectionOptionsHelp, connectionSettings } from
 import { type CliIo, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, readMessageInput, UsageError } from "./io.js";
 import { CliConnectionError, connectWithDeadline, EXIT_REDIS_UNAVAILABLE } from "./redis-connection.js";
 
-export const publishHelp = `Usage: trading-events publish <address> [file|-] [--redis <url>] [--connect-timeout <s>]
-       trading-events publish <address> --example [--redis <url>] [--connect-timeout <s>]
+export const publishHelp = `Usage: trading-events publish <address> [file|-] [--redis <url> | --cluster <url>...] [--sharded]
+                              [--connect-timeout <s>]
+       trading-events publish <address> --example [--redis <url> | --cluster <url>...] [--sharded]
 
 Checks one message against the contract with the producer's rules (strict: unknown fields are
 errors, the address's parameters must equal the payload's), then publishes it, compacted, on the
-address. Prints the number of subscribers that received it.
+address (SPUBLISH with --sharded). Prints the number of subscribers that received it; on a cluster
+Redis counts only the subscribers of one node: with --sharded the shard that owns the address's
+slot (all of them), in classic mode the node the message was sent to (it may say 0 while
+subscribers on other nodes receive it).
 
   <address>                  a concrete address: signals.generated, orders.executed,
                              positions.updated, price.updated.<symbol> (e.g. price.updated.AAPL)
@@ -80,12 +84,17 @@ export async function publishCommand(args: string[], io: CliIo): Promise<number>
     if (error.kind !== "stopped") io.stderr(error.message);
     return EXIT_REDIS_UNAVAILABLE;
   }
+  const sharded = settings.mode === "sharded";
   try {
-    const receivers = await redis.publish(address, JSON.stringify(checked.value));
+    const message = JSON.stringify(checked.value);
+    // On a cluster, SPUBLISH goes to the slot's master (its count: that shard's subscribers); PUBLISH to any node.
+    const receivers = sharded
+      ? await redis.spublish(address, message)
+      : await redis.publish(address, message);
     io.stdout(String(receivers));
     return EXIT_OK;
   } catch (error) {
-    io.stderr(`PUBLISH to ${address} failed: ${(error as Error).message}`);
+    io.stderr(`${sharded ? "SPUBLISH" : "PUBLISH"} to ${address} failed: ${(error as Error).message}`);
     return EXIT_REDIS_UNAVAILABLE;
   } finally {
     await redis.quit().catch(() => redis.disconnect());

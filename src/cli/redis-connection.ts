@@ -1,6 +1,6 @@
-// One short-lived Redis connection for a CLI command: a single attempt, nothing queued, and a
-// deadline on connect plus handshake, so that a stuck server is an exit 3, never a hang.
-import { Redis } from "ioredis";
+// One short-lived Redis connection (or Cluster client) for a CLI command: a single attempt, nothing
+// queued, and a deadline on connect plus handshake, so that a stuck server is an exit 3, never a hang.
+import { Cluster, Redis } from "ioredis";
 import { asTlsConnectionError } from "../connection/tls-failure.js";
 import type { ConnectionSettings } from "./connection-options.js";
 
@@ -29,7 +29,9 @@ export function isAuthenticationFailure(error: unknown): boolean {
 }
 
 /** The line to print for a connection error: an authentication failure is not "cannot reach". */
-export function describeConnectionError(error: unknown, settings: ConnectionSettings): CliConnectionError {
+export function describeConnectionError(cause: unknown, settings: ConnectionSettings): CliConnectionError {
+  // A Cluster client that reached no node says so, and keeps the last node's own error.
+  const error = (cause as { lastNodeError?: unknown } | undefined)?.lastNodeError ?? cause;
   const reason = (error as Error | undefined)?.message ?? String(error);
   const tls = asTlsConnectionError(error);
   if (tls) {
@@ -66,17 +68,11 @@ export function noAnswerError(settings: ConnectionSettings, what: string): CliCo
  * A ready connection (TCP, AUTH, ready check done) within the deadline, else a CliConnectionError.
  * Aborting `stop` (ctrl-C) ends the attempt at once with kind "stopped".
  */
-export async function connectWithDeadline(settings: ConnectionSettings, stop: AbortSignal): Promise<Redis> {
-  const redis = new Redis({
-    ...settings.redisOptions,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: settings.connectTimeoutMs,
-    // A stuck server never closes its side: do not wait the default 2 s for it after giving up.
-    disconnectTimeout: 0,
-  });
+export async function connectWithDeadline(
+  settings: ConnectionSettings,
+  stop: AbortSignal,
+): Promise<Redis | Cluster> {
+  const redis = openClient(settings);
   let firstError: unknown;
   redis.on("error", (error: unknown) => {
     firstError ??= error;
@@ -112,4 +108,24 @@ export async function connectWithDeadline(settings: ConnectionSettings, stop: Ab
     clearTimeout(timer);
     stop.removeEventListener("abort", onStop);
   }
+}
+
+/** A client that makes one attempt and queues nothing: a Cluster client for --cluster, else a Redis. */
+function openClient(settings: ConnectionSettings): Redis | Cluster {
+  const common = {
+    ...settings.redisOptions,
+    maxRetriesPerRequest: 0,
+    connectTimeout: settings.connectTimeoutMs,
+    // A stuck server never closes its side: do not wait the default 2 s for it after giving up.
+    disconnectTimeout: 0,
+  };
+  if (settings.cluster === undefined) {
+    return new Redis({ ...common, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+  }
+  return new Cluster([...settings.cluster], {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: () => null,
+    redisOptions: common,
+  });
 }

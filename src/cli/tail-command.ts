@@ -4,7 +4,13 @@ import { parseArgs } from "node:util";
 import { channelNames } from "../../generated/index.js";
 import { formatReasons } from "../contract/reasons.js";
 import { UnknownChannelError } from "../errors.js";
-import { createSubscriber, SubscriberClosedError, type SubscriberOptions } from "../subscriber/index.js";
+import {
+  createSubscriber,
+  ShardedPatternError,
+  type Subscriber,
+  SubscriberClosedError,
+  type SubscriberOptions,
+} from "../subscriber/index.js";
 import { parseTopic, type Topic, wildcardPattern } from "../subscriber/topics.js";
 import {
   type ConnectionSettings,
@@ -18,7 +24,8 @@ import { describeConnectionError, EXIT_REDIS_UNAVAILABLE, noAnswerError } from "
 const patterns = channelNames.filter((c) => c.includes("{")).map(wildcardPattern);
 
 export const tailHelp = `Usage: trading-events tail <address-or-pattern>... [--json] [--count <n>] [--timeout <s>]
-                           [--max-bytes <n>] [--redis <url>] [--connect-timeout <s>]
+                           [--max-bytes <n>] [--redis <url> | --cluster <url>...] [--sharded]
+                           [--connect-timeout <s>]
 
 Subscribes to addresses and patterns and prints each valid event (consumer rules: unknown fields
 are accepted, everything else is checked) on stdout as it arrives, as the bytes that were
@@ -27,7 +34,8 @@ their reasons, as do reconnects ("gap" lines: messages published in that interva
 missed) and connection errors.
 
   <address-or-pattern>       an address (signals.generated, price.updated.AAPL) or a pattern
-                             (${patterns.join(", ")}: every symbol)
+                             (${patterns.join(", ")}: every symbol; not with --sharded, since
+                             Redis has no sharded pattern subscription: name the symbols)
   --json                     one JSON object per line: {"channel":"<address>","event":{...}}
                              (default: "<address> <event>")
   --count <n>                exit 0 after n valid events
@@ -75,6 +83,8 @@ export async function tailCommand(args: string[], io: CliIo): Promise<number> {
   const topics: Topic[] = positionals.map((text) => {
     const topic = parseTopic(text);
     if (!topic) throw new UnknownChannelError(text, channelNames);
+    if (values.sharded && topic.kind === "pattern")
+      throw new UsageError(new ShardedPatternError(text).message);
     return topic;
   });
   return runTail(
@@ -143,6 +153,18 @@ function reportingTo(
   };
 }
 
+/** One Redis or a cluster's seeds, each node connection with the command's deadline. */
+function subscriberConnection(settings: ConnectionSettings): NonNullable<SubscriberOptions["connection"]> {
+  // A stuck server never closes its side: do not wait the default 2 s for it after giving up.
+  const nodeOptions = {
+    ...settings.redisOptions,
+    connectTimeout: settings.connectTimeoutMs,
+    disconnectTimeout: 0,
+  };
+  if (settings.cluster === undefined) return nodeOptions;
+  return { cluster: settings.cluster, clusterOptions: { redisOptions: nodeOptions } };
+}
+
 async function runTail(options: TailOptions, io: CliIo): Promise<number> {
   const { topics, count, timeoutSeconds, settings } = options;
   let finish: (code: number) => void = () => {};
@@ -156,15 +178,16 @@ async function runTail(options: TailOptions, io: CliIo): Promise<number> {
     finish(EXIT_REDIS_UNAVAILABLE);
   };
 
-  const subscriber = createSubscriber({
-    // A stuck server never closes its side: do not wait the default 2 s for it after giving up.
-    connection: { ...settings.redisOptions, connectTimeout: settings.connectTimeoutMs, disconnectTimeout: 0 },
+  // Typed as a classic subscriber: the topics were checked against --sharded above, and handle() checks again.
+  const subscriber: Subscriber = createSubscriber({
+    connection: subscriberConnection(settings),
+    mode: settings.mode,
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     ...reportingTo(io, settings, {
       subscribed: () => subscribed,
       failedToStart: () => finish(EXIT_REDIS_UNAVAILABLE),
     }),
-  });
+  }) as Subscriber;
 
   const deadline = setTimeout(() => {
     if (!subscribed) neverSubscribed("not subscribed (is it a Redis server?)");

@@ -71,3 +71,38 @@ describe("connectionSettings", () => {
     );
   });
 });
+
+describe("--cluster and --sharded", () => {
+  it.each([
+    ["repeated seeds", ["redis://127.0.0.1:7000", "redis://127.0.0.1:7001"], [7000, 7001]],
+    ["comma-separated seeds", ["redis://127.0.0.1:7000, redis://127.0.0.1:7001"], [7000, 7001]],
+  ])("reads %s", (_reason, cluster, ports) => {
+    const settings = connectionSettings({ cluster }, { REDIS_URL: "redis://127.0.0.1:1" });
+    expect(settings.cluster?.map((seed) => seed.port)).toEqual(ports);
+    expect(settings.mode).toBe("classic");
+  });
+
+  it("applies the first seed's credentials and TLS to every node, and masks the password", () => {
+    const settings = connectionSettings(
+      { cluster: ["rediss://svc:hunter2@127.0.0.1:7000", "rediss://127.0.0.1:7001"], sharded: true },
+      {},
+    );
+    expect(settings.redisOptions).toEqual({ username: "svc", password: "hunter2", tls: {} });
+    expect(settings.displayUrl).toBe("rediss://svc:***@127.0.0.1:7000, rediss://127.0.0.1:7001");
+    expect(settings.mode).toBe("sharded");
+  });
+
+  it.each([
+    ["an empty seed", { cluster: ["redis://127.0.0.1:7000,"] }, /empty seed/],
+    ["a seed that is not a URL", { cluster: ["127.0.0.1:7000"] }, /--cluster: invalid Redis URL/],
+    ["--redis beside it", { redis: "redis://127.0.0.1:1", cluster: ["redis://127.0.0.1:7000"] }, /not both/],
+  ])("refuses %s", (_reason, values, message) => {
+    expect(() => connectionSettings(values, {})).toThrow(UsageError);
+    expect(() => connectionSettings(values, {})).toThrow(message);
+  });
+
+  it("--sharded on a single Redis means SPUBLISH / SSUBSCRIBE there", () => {
+    const settings = connectionSettings({ sharded: true }, {});
+    expect(settings).toMatchObject({ cluster: undefined, mode: "sharded" });
+  });
+});
