@@ -14,6 +14,7 @@ export {
   contractVersion,
 } from "../generated/index.js";
 export type * from "../generated/types.js";
+export type { PubSubMode } from "./connection/cluster-options.js";
 export { InvalidRedisUrlError, redactRedisUrl, redisOptionsFromUrl } from "./connection/redis-url.js";
 export { TlsConnectionError } from "./connection/tls-failure.js";
 export {
@@ -87,9 +88,13 @@ export {
   HeartbeatTimeoutError,
   type InvalidMessage,
   type OverflowPolicy as StreamOverflowPolicy,
+  type ParameterisedChannel,
   type ParameterSelection,
   type PatternTopic,
   parseTopic,
+  type SelectionArgs,
+  ShardedPatternError,
+  type StreamChannel,
   type StreamEvent,
   type StreamOptions,
   StreamOverflowError,
@@ -103,6 +108,7 @@ export {
   type SubscriberStats,
   type SubscriberStream,
   type Topic,
+  type TopicFor,
   topicsFor,
   type Unsubscribe,
   wildcardPattern,
