@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { benchClusterThroughput } from "./cluster-throughput.bench.js";
 import { benchFallbackBuffer } from "./fallback-buffer.bench.js";
 import { benchGenerate } from "./generate.bench.js";
 import { benchLatency } from "./latency.bench.js";
@@ -26,6 +27,8 @@ const SECTIONS: Record<string, SectionRunner> = {
   "4": async ({ redis }) => benchLatency(await redis()),
   "5": () => benchFallbackBuffer(),
   "6": () => benchGenerate(repoRoot),
+  // Starts its own cluster of six redis-servers.
+  "7": () => benchClusterThroughput(),
 };
 
 const { values } = parseArgs({ options: { only: { type: "string" }, out: { type: "string" } } });

@@ -80,8 +80,11 @@ function createOwnedClient(connection: RedisOptions | string): Redis {
 // ioredis would retry a command lost in a failover, or refused with CLUSTERDOWN, on a random node after a
 // delay, each on its own: messages to one channel could overtake each other. The send lanes retry instead, in
 // order. MOVED and ASK stay with ioredis: it follows them at once, in reply order.
+// The cluster's offline queue stays on: the gate sends only while the cluster is ready, and without it ioredis
+// refuses ("Connection is closed.") every command to a node whose connection is still being opened, which
+// it opens lazily, on the first command: the first burst to each master would fail. Node connections still
+// fail their commands at once when they drop (maxRetriesPerRequest 0, no resend).
 const CLUSTER_FAIL_FAST = {
-  enableOfflineQueue: false,
   retryDelayOnFailover: 0,
   retryDelayOnClusterDown: 0,
   redisOptions: { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false },

@@ -224,6 +224,21 @@ describe("publisher on a Redis Cluster", () => {
     expect(classic).toEqual([]);
   });
 
+  it.each(["classic", "sharded"] as const)(
+    "%s: a new connection's first burst reaches every master without a retry, though ioredis connects to each lazily",
+    async (mode) => {
+      const publisher = clusterPublisher(mode);
+      const symbols = Array.from({ length: 30 }, (_, i) => `S${i}`);
+      const results = await Promise.all(
+        symbols.map((symbol) =>
+          publisher.publish("price.updated.{symbol}", { ...firstExample("price.updated.{symbol}"), symbol }),
+        ),
+      );
+      expect(results.map((result) => result.status)).toEqual(symbols.map(() => "published"));
+      expect(publisher.stats().retried).toBe(0);
+    },
+  );
+
   it("publishes on the caller's own Cluster client and leaves it open on close()", async () => {
     const client = new Cluster([...cluster.startupNodes]);
     cleanups.push(() => client.disconnect());
