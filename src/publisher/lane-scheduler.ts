@@ -9,7 +9,7 @@ import {
   TooFewSubscribersError,
 } from "./errors.js";
 import type { PreparedMessage } from "./prepare-message.js";
-import type { PublishCommand } from "./publish-transport.js";
+import type { ReplyReceiver, SendAttempt } from "./publish-attempt.js";
 import type { BufferReason, EventHub, PublisherLogger } from "./publisher-events.js";
 import type { PublisherCounters } from "./publisher-stats.js";
 import type { PublishResult } from "./publisher-types.js";
@@ -19,7 +19,7 @@ import { type PendingPublish, SendLane, UnsettledCount } from "./send-lane.js";
 
 export interface LaneSchedulerOptions {
   /** PUBLISH or SPUBLISH, on a single Redis or a cluster. */
-  readonly send: PublishCommand;
+  readonly send: SendAttempt;
   readonly gate: ConnectionGate;
   readonly retry: Required<RetryOptions>;
   readonly commandTimeoutMs: number;
@@ -70,6 +70,17 @@ export class LaneScheduler {
   #inFlight = 0;
   readonly #unsettled = new UnsettledCount();
   #closing = false;
+  // Where every attempt's outcome goes: made once, so a send allocates no callbacks.
+  readonly #replies: ReplyReceiver<PendingPublish> = {
+    onReply: (pending, attempt, subscribers) => {
+      this.#replyDeadlines.noteReply();
+      this.#onReply(pending.lane, pending, attempt, subscribers);
+    },
+    onError: (pending, attempt, error) => {
+      if (isReplyError(error)) this.#replyDeadlines.noteReply();
+      this.#onAttemptFailed(pending.lane, pending, attempt, error);
+    },
+  };
 
   constructor(options: LaneSchedulerOptions) {
     this.#o = options;
@@ -179,16 +190,7 @@ export class LaneScheduler {
     lane.inFlight += 1;
     this.#inFlight += 1;
     this.#replyDeadlines.track(pending, now);
-    this.#o.send(lane.address, pending.message.body).then(
-      (subscribers) => {
-        this.#replyDeadlines.noteReply();
-        this.#onReply(lane, pending, attempt, subscribers);
-      },
-      (error: unknown) => {
-        if (isReplyError(error)) this.#replyDeadlines.noteReply();
-        this.#onAttemptFailed(lane, pending, attempt, error);
-      },
-    );
+    this.#o.send(lane.address, pending.message.body, pending, attempt, this.#replies);
   }
 
   #onReply(lane: SendLane, pending: PendingPublish, attempt: number, subscribers: number): void {

@@ -8,6 +8,7 @@ import { PublisherClosedError } from "./errors.js";
 import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
 import { LaneScheduler } from "./lane-scheduler.js";
 import type { PreparedMessage } from "./prepare-message.js";
+import { sendAttemptFor } from "./publish-attempt.js";
 import { prepareFor } from "./publish-target.js";
 import { type PublishConnection, publishCommandFor } from "./publish-transport.js";
 import { checkModeFitsChannels, openConnection } from "./publisher-connection.js";
@@ -63,7 +64,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   });
   buffered.attachReplayer(replayer);
   const lanes = new LaneScheduler({
-    send,
+    send: sendAttemptFor(client, mode, send),
     gate,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     commandTimeoutMs,

@@ -8,6 +8,7 @@ import { ConnectionGate } from "../../src/publisher/connection-gate.js";
 import { ConnectionNotReadyError, PublishError } from "../../src/publisher/errors.js";
 import { LaneScheduler } from "../../src/publisher/lane-scheduler.js";
 import { type PreparedMessage, prepareMessage } from "../../src/publisher/prepare-message.js";
+import { sendAttemptFor } from "../../src/publisher/publish-attempt.js";
 import { publishCommandFor } from "../../src/publisher/publish-transport.js";
 import { type BufferReason, createEventHub } from "../../src/publisher/publisher-events.js";
 import { createCounters, type PublisherCounters } from "../../src/publisher/publisher-stats.js";
@@ -37,7 +38,7 @@ function harness(client: Redis, settings: ChannelSettings, hasBuffered: boolean)
   const gate = new ConnectionGate(client, {}, () => {});
   cleanups.push(() => gate.dispose());
   const scheduler = new LaneScheduler({
-    send: publishCommandFor(client, "classic"),
+    send: sendAttemptFor(client, "classic", publishCommandFor(client, "classic")),
     gate,
     retry: { ...DEFAULT_RETRY, maxElapsedMs: 60_000 },
     commandTimeoutMs: 2_000,
