@@ -126,15 +126,21 @@ function isTicker(text) {
 
 /** The index after one or more ASCII digits from at, or -1 when there is none. */
 function digitRunEnd(text, at) {
+  // Bounds checked here: charCodeAt past the end (NaN) deoptimises the optimised code.
+  const length = text.length;
   let end = at;
-  for (let code = text.charCodeAt(end); code >= 48 && code <= 57; code = text.charCodeAt(++end));
+  while (end < length) {
+    const code = text.charCodeAt(end);
+    if (code < 48 || code > 57) break;
+    end++;
+  }
   return end === at ? -1 : end;
 }
 
 /** `(E[+-][0-9]+)?$` from at: nothing left, or an exponent that ends the text. */
 function isExponentToEnd(text, at) {
   if (at === text.length) return true;
-  if (text.charCodeAt(at) !== 69) return false; // E
+  if (at + 2 >= text.length || text.charCodeAt(at) !== 69) return false; // E, a sign and a digit at least
   const sign = text.charCodeAt(at + 1);
   return (sign === 43 || sign === 45) && digitRunEnd(text, at + 2) === text.length;
 }
@@ -142,23 +148,24 @@ function isExponentToEnd(text, at) {
 /** `[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?$` from at. */
 function isUnsignedDecimalFrom(text, at) {
   let end = digitRunEnd(text, at);
-  if (end >= 0 && text.charCodeAt(end) === 46) end = digitRunEnd(text, end + 1); // .
+  if (end >= 0 && end < text.length && text.charCodeAt(end) === 46) end = digitRunEnd(text, end + 1); // .
   return end >= 0 && isExponentToEnd(text, end);
 }
 
 /** `^-?[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?$`: a decimal in Python's Decimal.__str__ form. */
 function isDecimal(text) {
-  return isUnsignedDecimalFrom(text, text.charCodeAt(0) === 45 ? 1 : 0);
+  return isUnsignedDecimalFrom(text, text.length > 0 && text.charCodeAt(0) === 45 ? 1 : 0);
 }
 
 /** `^(-0(\.0+)?(E[+-][0-9]+)?|[0-9]+(\.[0-9]+)?(E[+-][0-9]+)?)$`: a decimal of zero or more; a minus only on a zero. */
 function isNonNegativeDecimal(text) {
-  if (text.charCodeAt(0) !== 45) return isUnsignedDecimalFrom(text, 0);
-  if (text.charCodeAt(1) !== 48) return false;
+  const length = text.length;
+  if (length === 0 || text.charCodeAt(0) !== 45) return isUnsignedDecimalFrom(text, 0);
+  if (length < 2 || text.charCodeAt(1) !== 48) return false;
   let end = 2;
-  if (text.charCodeAt(end) === 46) {
+  if (end < length && text.charCodeAt(end) === 46) {
     const zerosFrom = ++end;
-    while (text.charCodeAt(end) === 48) end++;
+    while (end < length && text.charCodeAt(end) === 48) end++;
     if (end === zerosFrom) return false;
   }
   return isExponentToEnd(text, end);
