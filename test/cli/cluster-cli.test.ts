@@ -14,16 +14,31 @@ beforeAll(async () => {
 });
 afterAll(() => cluster?.stop());
 
-/** A long-running `tail`, its output readable while it runs. */
+/** A long-running `tail`, its output readable while it runs; `stop` ends it as ctrl-C would. */
 function startTail(args: string[]) {
-  const run = startCli(["tail", "--json", ...args]);
+  const stop = new AbortController();
+  const run = startCli(["tail", "--json", ...args], { signal: stop.signal });
   return {
     run,
+    stop,
     exited: run.exited,
     subscribed: () =>
       waitFor(() => run.stderr.text.includes("tail: subscribed to"), "tail to subscribe", 30_000),
     printed: (address: string) => run.stdout.text.includes(`{"channel":"${address}"`),
   };
+}
+
+/** The live master whose PUBSUB NUMSUB counts a classic subscriber of the channel (each node counts its own). */
+async function nodeSubscribedTo(channel: string): Promise<number> {
+  const masters = (await cluster.nodes()).filter((node) => node.role === "master" && !node.failed);
+  for (const master of masters) {
+    const [, count] = (await cluster.connectTo(master.port).call("PUBSUB", "NUMSUB", channel)) as [
+      string,
+      number,
+    ];
+    if (count > 0) return master.port;
+  }
+  throw new Error(`no master has a subscriber of ${channel}`);
 }
 
 /** Publishes the channel's example until tail prints it (in classic mode the bus forwards it a little later). */
@@ -63,6 +78,27 @@ describe("tail and publish with --cluster", () => {
     }
     expect(await tail.exited).toBe(0);
     expect(tail.run.stdout.text.trim().split("\n")).toHaveLength(3);
+  });
+
+  it("classic: the node tail listens on dies; tail says so with a gap line and goes on elsewhere", async () => {
+    const flags = ["--cluster", seeds.join(",")];
+    const tail = startTail(["signals.generated", ...flags]);
+    await tail.subscribed();
+    await publishUntilPrinted(tail, "signals.generated", flags);
+    const home = await nodeSubscribedTo("signals.generated");
+    await cluster.killMaster(home);
+    await waitFor(
+      () => /^gap: reconnected; messages published between /m.test(tail.run.stderr.text),
+      "a gap line",
+    );
+    const printedBefore = tail.run.stdout.text.length;
+    await waitFor(async () => {
+      await runInProcess(["publish", "signals.generated", "--example", ...flags]);
+      return tail.run.stdout.text.length > printedBefore;
+    }, "an event after the failover");
+    expect(await nodeSubscribedTo("signals.generated")).not.toBe(home);
+    tail.stop.abort();
+    await tail.exited;
   });
 
   it.each([
