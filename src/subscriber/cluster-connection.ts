@@ -136,6 +136,15 @@ export class ClusterSubscriberConnection {
     return this.home;
   }
 
+  /** nodeFor() for an event handler, which must not throw: undefined while no node serves the slot. */
+  private targetOf(name: string): string | undefined {
+    try {
+      return this.nodeFor(name);
+    } catch {
+      return undefined;
+    }
+  }
+
   private linkTo(nodeKey: string): NodeLink {
     const existing = this.links.get(nodeKey);
     if (existing) return existing;
@@ -224,7 +233,7 @@ export class ClusterSubscriberConnection {
           if (gapFrom === undefined || from < gapFrom) gapFrom = from;
         }
       }
-      for (const waiter of link.waiting) if (this.nodeFor(waiter.name) !== link.nodeKey) waitersMoved = true;
+      for (const waiter of link.waiting) if (this.targetOf(waiter.name) !== link.nodeKey) waitersMoved = true;
     }
     if (lost.size > 0 || waitersMoved) this.newEpoch(gapFrom, lost);
     this.closeIdleLinks();

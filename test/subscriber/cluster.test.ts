@@ -2,6 +2,7 @@
 // publisher: events flow on every channel in classic and sharded mode, sharded mode refuses patterns loudly,
 // and a slot migration or the failover of the master that owns a channel's slot ends in a resubscription
 // and a `gap` event, with nothing lost and the order kept (the publisher retries or buffers meanwhile).
+import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChannelName, channelNames } from "../../generated/index.js";
 import { type RedisClusterHandle, startRedisCluster } from "../../scripts/support/redis-cluster.js";
@@ -63,12 +64,14 @@ interface Received {
 }
 
 /** A subscriber on the cluster that records what arrives, gaps and errors. */
-function watched(mode: PubSubMode) {
+function watched(mode: PubSubMode, connection?: Cluster) {
   const received: Received[] = [];
   const gaps: Gap[] = [];
   const errors: Error[] = [];
   const subscriber: Subscriber<PubSubMode> = createSubscriber({
-    connection: { cluster: cluster.startupNodes.map(({ host, port }) => `redis://${host}:${port}`) },
+    connection: connection ?? {
+      cluster: cluster.startupNodes.map(({ host, port }) => `redis://${host}:${port}`),
+    },
     mode,
     heartbeat: false,
     resubscribeDelayMs: 100,
@@ -154,8 +157,10 @@ describe("sharded mode", () => {
     );
   });
 
-  it("spreads its subscriptions over the masters that own each address's slot", async () => {
-    const { handleEveryChannel } = watched("sharded");
+  it("spreads its subscriptions over the masters that own each address's slot (from the caller's Cluster)", async () => {
+    const callers = new Cluster([...cluster.startupNodes], { lazyConnect: true });
+    cleanups.push(() => callers.disconnect());
+    const { handleEveryChannel } = watched("sharded", callers);
     await handleEveryChannel();
     for (const address of addresses) {
       const owner = await cluster.masterFor(address);
