@@ -23,6 +23,14 @@ function referenceWindow(maxEntries: number, maxAgeMs: number) {
   };
 }
 
+/** Keys of several shapes: short, uuid-like, long, beyond ASCII. */
+const KEY_SHAPES: ((n: number) => string)[] = [
+  (n) => `event-${n}`,
+  (n) => `${String(n).padStart(8, "0")}-e29b-41d4-a716-446655440000`,
+  (n) => `${"x".repeat(48)}${n}`,
+  (n) => `é${n}`,
+];
+
 describe("ring key index", () => {
   it("the dedup window answers as the reference does", () => {
     const step = fc.record({ key: fc.integer({ min: 0, max: 300 }), advanceMs: fc.nat({ max: 40 }) });
@@ -37,7 +45,7 @@ describe("ring key index", () => {
           let nowMs = 0;
           for (const { key, advanceMs } of steps) {
             nowMs += advanceMs;
-            const name = `event-${key}`;
+            const name = KEY_SHAPES[key % KEY_SHAPES.length]?.(key) as string;
             if (window.seen(name, nowMs) !== reference.seen(name, nowMs)) return false;
             if (window.size !== reference.size) return false;
           }
@@ -48,16 +56,28 @@ describe("ring key index", () => {
     );
   });
 
+  it("keys survive a growth of the ring while it wraps around", () => {
+    const window = createDedupWindow({ maxEntries: 1_000, maxAgeMs: 10 });
+    const long = (n: number) => `${"z".repeat(60)}${n}`;
+    for (let n = 0; n < 40; n++) window.seen(`early-${n}`, 0);
+    for (let n = 0; n < 24; n++) window.seen(long(n), 20);
+    for (let n = 0; n < 40; n++) window.seen(`late-${n}`, 25); // the early ones are forgotten: the ring wraps
+    expect(window.seen("one more: the full ring grows", 25)).toBe(false);
+    for (let n = 0; n < 24; n++) expect(window.seen(long(n), 25)).toBe(true);
+    expect(window.seen(long(24), 25)).toBe(false);
+    expect(window.seen("late-39", 25)).toBe(true);
+  });
+
   it("tells apart keys whose hashes are equal", () => {
     // Keys that share a hash are found by comparing the strings: any hash may collide.
     const index = new RingKeyIndex();
     index.reset(8);
-    const ring = ["first", "second", "third"];
+    const ring: (string | undefined)[] = ["first", "second", "third"];
     for (const [slot] of ring.entries()) index.add(7, slot);
     expect(index.has("second", 7, ring)).toBe(true);
     expect(index.has("fourth", 7, ring)).toBe(false);
     index.delete(7, 0);
-    ring[0] = undefined as unknown as string;
+    ring[0] = undefined;
     expect(index.has("third", 7, ring)).toBe(true);
     expect(index.has("first", 7, ring)).toBe(false);
   });
