@@ -1,9 +1,9 @@
 // One PUBLISH attempt of the send lanes, whose reply goes straight to a receiver: on a single Redis in classic
 // mode, a Command of ours that ioredis settles by calling its resolve/reject, so no promise, no promise
-// callbacks and no microtask hops per message. Each attempt still carries its own message: ioredis may
+// callbacks and no microtask hops per message (and, with auto-pipelining, no ioredis Pipeline per tick). Each attempt still carries its own message: ioredis may
 // reject a new command at once, ahead of the replies to earlier ones, so replies are never paired by order.
 import diagnosticsChannel from "node:diagnostics_channel";
-import { Command } from "ioredis";
+import { Command, type Redis } from "ioredis";
 import {
   isCluster,
   type PublishCommand,
@@ -42,19 +42,37 @@ export function sendAttemptFor(
       (error: unknown) => receiver.onError(item, attempt, error),
     );
   };
-  // Only where PUBLISH is exactly one plain command on one connection; auto-pipelining batches the writes
-  // of client.publish() calls, which a command sent directly would skip.
-  if (isCluster(connection) || mode !== "classic" || connection.options.enableAutoPipelining === true) {
-    return viaPromise;
-  }
+  // Only where PUBLISH is exactly one plain command on one connection.
+  if (isCluster(connection) || mode !== "classic") return viaPromise;
+  const batch = connection.options.enableAutoPipelining === true ? writeBatcher(connection) : undefined;
   return (address, body, item, attempt, receiver) => {
     if (commandTracing.hasSubscribers) {
       viaPromise(address, body, item, attempt, receiver);
       return;
     }
-    const command = new PublishAttempt(address, body, item, attempt, receiver);
-    connection.sendCommand(command as unknown as Command);
-    command.sent();
+    batch?.();
+    const publish = new PublishAttempt(address, body, item, attempt, receiver);
+    connection.sendCommand(publish as unknown as Command);
+    publish.sent();
+  };
+}
+
+/**
+ * Auto-pipelining as ioredis does it for client.publish(), which a command sent directly skips: the
+ * commands written in one tick leave in one write once the tick's code is done (the socket corked meanwhile).
+ */
+function writeBatcher(connection: Redis): () => void {
+  let corked: Redis["stream"] | undefined;
+  const uncork = () => {
+    const stream = corked;
+    corked = undefined;
+    stream?.uncork();
+  };
+  return () => {
+    if (corked !== undefined || connection.stream === undefined) return;
+    corked = connection.stream;
+    corked.cork();
+    process.nextTick(uncork);
   };
 }
 
