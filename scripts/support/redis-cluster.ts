@@ -1,16 +1,14 @@
 // Starts a throw-away Redis Cluster (3 masters with 1 replica each) of real redis-server processes on free
 // loopback ports, for the cluster tests and the cluster benchmark. It also kills masters and moves slots, and
 // waits each time until every live node reports the cluster ok and agrees on who owns which slot.
-import { execFile } from "node:child_process";
-import net from "node:net";
-import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import {
-  findFreePort,
-  type RedisServerHandle,
-  RedisServerStartError,
-  startRedisServer,
-} from "./redis-server.js";
+  createCluster,
+  CLUSTER_HOST as HOST,
+  RedisClusterError,
+  startClusterNode,
+} from "./redis-cluster-launch.js";
+import type { RedisServerHandle } from "./redis-server.js";
 
 export interface RedisClusterOptions {
   /** `cluster-node-timeout` in ms: how soon a dead master is failed over; default 1500. */
@@ -54,19 +52,11 @@ export interface RedisClusterHandle {
   stop(): Promise<void>;
 }
 
-export class RedisClusterError extends Error {
-  override readonly name: string = "RedisClusterError";
-}
+export { RedisClusterError };
 
-const HOST = "127.0.0.1";
 const MASTERS = 3;
 const NODE_COUNT = MASTERS * 2;
-// The cluster bus listens on port + 10000, which must be a valid, free port too.
-const CLUSTER_BUS_OFFSET = 10_000;
-const HIGHEST_NODE_PORT = 65_535 - CLUSTER_BUS_OFFSET;
-const PORT_ATTEMPTS = 50;
 const POLL_MS = 50;
-const run = promisify(execFile);
 
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
   const settleTimeoutMs = options.settleTimeoutMs ?? 30_000;
@@ -85,61 +75,6 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     throw error;
   }
   return cluster.handle();
-}
-
-/** One cluster-enabled node on a port whose bus port is free too; another process may win either, so retry. */
-async function startClusterNode(options: RedisClusterOptions): Promise<RedisServerHandle> {
-  const args = [
-    "--cluster-enabled",
-    "yes",
-    "--cluster-node-timeout",
-    String(options.nodeTimeoutMs ?? 1_500),
-    // Each node keeps nodes.conf in its own temp dir (redis-server.ts passes --dir).
-    "--cluster-config-file",
-    "nodes.conf",
-    ...(options.args ?? []),
-  ];
-  for (let attempt = 1; ; attempt++) {
-    const port = await findClusterPort();
-    try {
-      return await startRedisServer({ port, args });
-    } catch (error) {
-      if (!(error instanceof RedisServerStartError) || attempt >= PORT_ATTEMPTS) throw error;
-    }
-  }
-}
-
-async function findClusterPort(): Promise<number> {
-  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-    const port = await findFreePort();
-    if (port <= HIGHEST_NODE_PORT && (await isPortFree(port + CLUSTER_BUS_OFFSET))) return port;
-  }
-  throw new RedisClusterError(`no free port ≤ ${HIGHEST_NODE_PORT} with a free cluster bus port`);
-}
-
-async function isPortFree(port: number): Promise<boolean> {
-  return await new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", () => resolve(false));
-    server.listen(port, HOST, () => server.close(() => resolve(true)));
-  });
-}
-
-async function createCluster(ports: readonly number[], timeoutMs: number): Promise<void> {
-  const addresses = ports.map((port) => `${HOST}:${port}`);
-  try {
-    await run(
-      "redis-cli",
-      ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"],
-      {
-        timeout: timeoutMs,
-      },
-    );
-  } catch (error) {
-    const output = (error as { stdout?: string }).stdout ?? "";
-    throw new RedisClusterError(`redis-cli --cluster create failed:\n${output}`, { cause: error });
-  }
 }
 
 /** The state the fixture shares between its operations: the servers it started and one admin connection each. */
