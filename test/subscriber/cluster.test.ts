@@ -161,10 +161,16 @@ describe("sharded mode", () => {
     const callers = new Cluster([...cluster.startupNodes], { lazyConnect: true });
     cleanups.push(() => callers.disconnect());
     const { handleEveryChannel } = watched("sharded", callers);
-    await handleEveryChannel();
+    const unsubscribes = await handleEveryChannel();
     for (const address of addresses) {
       const owner = await cluster.masterFor(address);
       expect(await shardSubscribers(owner.port, address), `${address} on its owner ${owner.port}`).toBe(1);
+    }
+    // Removing the last handler SUNSUBSCRIBEs on the owner.
+    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+    for (const address of addresses) {
+      const owner = await cluster.masterFor(address);
+      expect(await shardSubscribers(owner.port, address), `${address} after unsubscribing`).toBe(0);
     }
   });
 
@@ -188,7 +194,7 @@ describe("sharded mode", () => {
   });
 
   it("resubscribes on the promoted replica when the owning master dies: a gap, then nothing lost and in order", async () => {
-    const { received, gaps, handleEveryChannel } = watched("sharded");
+    const { subscriber, received, gaps, handleEveryChannel } = watched("sharded");
     await handleEveryChannel();
     const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
     const stream = steadySignals(publisher);
@@ -213,5 +219,6 @@ describe("sharded mode", () => {
     await waitFor(() => received.length >= published, "every event to arrive");
     expect(received.map((r) => r.numSignals)).toEqual(range(published));
     expect(await shardSubscribers(promoted.port, SIGNALS)).toBe(1);
+    expect(subscriber.stats().reconnects).toBeGreaterThanOrEqual(1);
   });
 });
