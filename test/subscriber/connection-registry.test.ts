@@ -1,6 +1,7 @@
 // The connection and the subscription registry on their own, against a real redis-server: epochs and
 // gap starts across a restart, connection errors, one Redis subscription per topic whatever the
-// number of sinks, and the gap reported once the topics are back.
+// number of sinks, the gap reported once the topics are back (only for the topics a new epoch names, as
+// on a cluster), and SSUBSCRIBE in sharded mode.
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { findFreePort, type RedisServerHandle } from "../../scripts/support/redis-server.js";
@@ -121,5 +122,68 @@ describe("subscription registry", () => {
     expect(gaps[0]?.topics).toEqual(["orders.executed", "price.updated.*"]);
     await registry.whenConfirmed(subscriptions);
     expect(await numsub(redis, "orders.executed")).toBe(1);
+  });
+
+  it("a new epoch that names the topics that lost their node gives only those a gap (as on a cluster)", async () => {
+    const redis = await server();
+    const gaps: Gap[] = [];
+    let registry: SubscriptionRegistry | undefined;
+    const { connection } = connect(redis.port, {
+      onReady: (_epoch, gapFrom) => registry?.connected(gapFrom, new Set(["orders.executed"])),
+    });
+    registry = new SubscriptionRegistry(connection, {
+      resubscribeDelayMs: 50,
+      dedupFor: () => undefined,
+      onGap: (gap) => gaps.push(gap),
+      onError: () => {},
+    });
+    const { subscriptions } = registry.attach(
+      [...topicsFor("orders.executed"), ...topicsFor("signals.generated")],
+      () => {},
+    );
+    await registry.whenConfirmed(subscriptions);
+    await redis.restart();
+    await waitFor(() => gaps.length === 1, "the gap");
+    expect(gaps[0]?.topics).toEqual(["orders.executed"]);
+    // Every topic was sent again on the new epoch, the ones without a gap too.
+    await registry.whenConfirmed(subscriptions);
+    expect(await numsub(redis, "signals.generated")).toBe(1);
+  });
+});
+
+describe("sharded mode on a single Redis 7", () => {
+  it("SSUBSCRIBEs an address, receives SPUBLISHed messages, and SUNSUBSCRIBEs it", async () => {
+    const redis = await server();
+    const messages: string[] = [];
+    let registry: SubscriptionRegistry | undefined;
+    const connection = new SubscriberConnection(
+      { host: "127.0.0.1", port: redis.port },
+      undefined,
+      {
+        onReady: (_epoch, gapFrom) => registry?.connected(gapFrom),
+        onError: () => {},
+        onMessage: (channel, message) => messages.push(`${channel} ${message}`),
+        onPatternMessage: () => {},
+      },
+      "sharded",
+    );
+    cleanups.push(() => connection.close());
+    registry = new SubscriptionRegistry(connection, {
+      resubscribeDelayMs: 50,
+      dedupFor: () => undefined,
+      onGap: () => {},
+      onError: () => {},
+    });
+    const { subscriptions, detach } = registry.attach(topicsFor("orders.executed"), () => {});
+    await registry.whenConfirmed(subscriptions);
+    const client = new Redis(redis.url);
+    cleanups.push(() => client.quit());
+    expect(await client.call("PUBSUB", "SHARDNUMSUB", "orders.executed")).toEqual(["orders.executed", 1]);
+    expect(await client.call("PUBSUB", "NUMSUB", "orders.executed")).toEqual(["orders.executed", 0]);
+    await client.spublish("orders.executed", "hello");
+    await waitFor(() => messages.length === 1, "the sharded message");
+    expect(messages).toEqual(["orders.executed hello"]);
+    await detach();
+    expect(await client.call("PUBSUB", "SHARDNUMSUB", "orders.executed")).toEqual(["orders.executed", 0]);
   });
 });
