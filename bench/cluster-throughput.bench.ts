@@ -23,6 +23,8 @@ interface Run {
   readonly rate: number;
   /** CPU µs all nodes spent per message (user + sys). */
   readonly serverCpuMicros: number;
+  /** CPU µs this (client) process spent per message (user + sys). */
+  readonly clientCpuMicros: number;
 }
 
 interface Round {
@@ -73,9 +75,15 @@ async function measured(
   run: (count: number) => Promise<number>,
 ): Promise<Run> {
   const cpuBefore = await clusterCpuSeconds(cluster);
+  const clientBefore = process.cpuUsage();
   const elapsedMs = await run(count);
+  const client = process.cpuUsage(clientBefore);
   const cpuAfter = await clusterCpuSeconds(cluster);
-  return { rate: (count * 1000) / elapsedMs, serverCpuMicros: ((cpuAfter - cpuBefore) * 1e6) / count };
+  return {
+    rate: (count * 1000) / elapsedMs,
+    serverCpuMicros: ((cpuAfter - cpuBefore) * 1e6) / count,
+    clientCpuMicros: (client.user + client.system) / count,
+  };
 }
 
 export async function benchClusterThroughput(options: ClusterThroughputOptions = {}): Promise<SectionResult> {
@@ -152,6 +160,7 @@ function report(
       ratio(median(ratios), 1),
       `${round(Math.min(...ratios), 2)}–${round(Math.max(...ratios), 2)}`,
       round(median(c.rounds.map((r) => r.raw.serverCpuMicros))),
+      `${round(median(c.rounds.map((r) => r.raw.clientCpuMicros)))} / ${round(median(c.rounds.map((r) => r.publisher.clientCpuMicros)))}`,
     ];
   });
   const rawRate = (mode: PublishMode) =>
@@ -172,6 +181,7 @@ function report(
           "publisher ÷ raw",
           "ratio min–max",
           "server CPU µs/message, all nodes (raw)",
+          "client CPU µs/message, raw / publisher",
         ],
         rows,
         notes: [
