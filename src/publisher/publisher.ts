@@ -99,7 +99,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return Promise.reject(error);
     }
     if (lanes.closing) return Promise.reject(new PublisherClosedError(message.address));
-    return new Promise((resolve, reject) => lanes.enqueue(message, resolve, reject));
+    const result = new Promise<PublishResult>(takeCallbacks);
+    const resolve = takenResolve as (result: PublishResult) => void;
+    const reject = takenReject as (error: unknown) => void;
+    takenResolve = takenReject = undefined; // held by the lane from here on, not by this module
+    try {
+      lanes.enqueue(message, resolve, reject);
+    } catch (error) {
+      reject(error); // as an executor's throw would
+    }
+    return result;
   }
 
   return {
@@ -113,6 +122,14 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return closePromise;
     },
   };
+}
+
+// A publish's promise callbacks, handed out by one executor made once instead of a closure per publish.
+let takenResolve: ((result: PublishResult) => void) | undefined;
+let takenReject: ((error: unknown) => void) | undefined;
+function takeCallbacks(resolve: (result: PublishResult) => void, reject: (error: unknown) => void): void {
+  takenResolve = resolve;
+  takenReject = reject;
 }
 
 interface PublisherParts {
