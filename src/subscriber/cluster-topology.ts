@@ -41,10 +41,16 @@ export class ClusterTopology {
     return [...masters];
   }
 
-  /** Options for a connection of one's own to a node: the cluster's per-node options, that host and port. */
+  /**
+   * Options for a connection of one's own to a node: the cluster's per-node options, that host and port
+   * (through the cluster's natMap, as ioredis's own connections go).
+   */
   nodeOptions(nodeKey: string): Omit<RedisOptions, "replyMapping"> {
-    const colon = nodeKey.lastIndexOf(":");
     const { replyMapping: _ignored, ...common } = this.cluster.options.redisOptions ?? {};
+    const { natMap } = this.cluster.options;
+    const mapped = typeof natMap === "function" ? natMap(nodeKey) : natMap?.[nodeKey];
+    if (mapped) return { ...common, host: mapped.host, port: mapped.port };
+    const colon = nodeKey.lastIndexOf(":");
     return { ...common, host: nodeKey.slice(0, colon), port: Number(nodeKey.slice(colon + 1)) };
   }
 
