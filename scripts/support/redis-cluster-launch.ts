@@ -27,6 +27,8 @@ export interface ClusterNodeArgs {
   readonly nodeTimeoutMs?: number;
   /** Extra redis-server arguments. */
   readonly args?: readonly string[];
+  /** requirepass, and masterauth so that replicas can sync. */
+  readonly password?: string;
 }
 
 /** One cluster-enabled node on a port whose bus port is free too; another process may win either, so retry. */
@@ -39,6 +41,9 @@ export async function startClusterNode(options: ClusterNodeArgs): Promise<RedisS
     // Each node keeps nodes.conf in its own temp dir (redis-server.ts passes --dir).
     "--cluster-config-file",
     "nodes.conf",
+    ...(options.password === undefined
+      ? []
+      : ["--requirepass", options.password, "--masterauth", options.password]),
     ...(options.args ?? []),
   ];
   for (let attempt = 1; ; attempt++) {
@@ -68,14 +73,20 @@ async function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-export async function createCluster(ports: readonly number[], timeoutMs: number): Promise<void> {
+export async function createCluster(
+  ports: readonly number[],
+  timeoutMs: number,
+  password?: string,
+): Promise<void> {
   const addresses = ports.map((port) => `${HOST}:${port}`);
   try {
     await run(
       "redis-cli",
       ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"],
+      // REDISCLI_AUTH rather than -a: no password on the command line, and no warning about it.
       {
         timeout: timeoutMs,
+        env: { ...process.env, ...(password === undefined ? {} : { REDISCLI_AUTH: password }) },
       },
     );
   } catch (error) {

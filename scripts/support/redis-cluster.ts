@@ -17,6 +17,8 @@ export interface RedisClusterOptions {
   readonly settleTimeoutMs?: number;
   /** Extra redis-server arguments for every node. */
   readonly args?: readonly string[];
+  /** Every node requires this password (requirepass, and masterauth for the replicas); the fixture uses it too. */
+  readonly password?: string;
 }
 
 export interface ClusterNodeInfo {
@@ -61,13 +63,13 @@ const POLL_MS = 50;
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
   const settleTimeoutMs = options.settleTimeoutMs ?? 30_000;
   const servers = new Map<number, RedisServerHandle>();
-  const cluster = new ClusterControl(servers, settleTimeoutMs);
+  const cluster = new ClusterControl(servers, settleTimeoutMs, options.password);
   try {
     for (let i = 0; i < NODE_COUNT; i++) {
       const server = await startClusterNode(options);
       servers.set(server.port, server);
     }
-    await createCluster([...servers.keys()], settleTimeoutMs);
+    await createCluster([...servers.keys()], settleTimeoutMs, options.password);
     await cluster.waitUntilSettled();
     await cluster.waitUntilReplicasSynced();
   } catch (error) {
@@ -88,6 +90,7 @@ class ClusterControl {
   constructor(
     private readonly servers: Map<number, RedisServerHandle>,
     private readonly settleTimeoutMs: number,
+    private readonly password: string | undefined,
   ) {}
 
   handle(): RedisClusterHandle {
@@ -119,7 +122,13 @@ class ClusterControl {
 
   connectTo(port: number): Redis {
     if (!this.servers.has(port)) throw new RedisClusterError(`port ${port} is not a node of this cluster`);
-    const client = new Redis({ host: HOST, port, retryStrategy: () => null, maxRetriesPerRequest: 1 });
+    const client = new Redis({
+      host: HOST,
+      port,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 1,
+      ...(this.password === undefined ? {} : { password: this.password }),
+    });
     client.on("error", () => {}); // a killed node's connections fail; callers see the failed commands
     this.clients.add(client);
     return client;
@@ -192,7 +201,8 @@ class ClusterControl {
     for (;;) {
       const keys = (await source.call("CLUSTER", "GETKEYSINSLOT", slot, 100)) as string[];
       if (keys.length === 0) return;
-      await source.call("MIGRATE", HOST, toPort, "", 0, 5_000, "KEYS", ...keys);
+      const auth = this.password === undefined ? [] : ["AUTH", this.password];
+      await source.call("MIGRATE", HOST, toPort, "", 0, 5_000, ...auth, "KEYS", ...keys);
     }
   }
 

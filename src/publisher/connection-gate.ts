@@ -71,12 +71,19 @@ export class ConnectionGate {
 
   readonly #handleError = (error: unknown): void => {
     // Only while (re)connecting: then a reply error is the handshake's (AUTH, HELLO) and will not go away.
+    const cause = lastNodeErrorOf(error) ?? error;
     const permanent =
-      error instanceof Error && error.name === "ReplyError" ? error : asTlsConnectionError(error);
+      cause instanceof Error && cause.name === "ReplyError" ? cause : asTlsConnectionError(cause);
     if (this.#client.status !== "ready" && permanent !== undefined) {
       this.#fatalError = permanent;
       this.#wakeAll();
     }
     this.#logger.debug?.("publisher: Redis connection error", { error });
   };
+}
+
+/** A Cluster that reached no node reports why the last one failed (WRONGPASS, a certificate...) inside. */
+function lastNodeErrorOf(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== "ClusterAllFailedError") return undefined;
+  return (error as Error & { lastNodeError?: unknown }).lastNodeError;
 }

@@ -17,16 +17,19 @@ import { signalEvent, waitFor } from "../support/publisher-fixtures.js";
 
 let cluster: RedisClusterHandle;
 beforeAll(async () => {
-  cluster = await startRedisCluster({ nodeTimeoutMs: 1_000 });
+  cluster = await startRedisCluster({ nodeTimeoutMs: 1_000, password: PASSWORD });
 });
 afterAll(() => cluster?.stop());
 const cleanups = cleanupAfterEach();
 
 const SIGNALS = "signals.generated";
+// The cluster requires a password, as a production one would: every connection below passes it.
+const PASSWORD = "cluster-secret";
+const WITH_PASSWORD = { redisOptions: { password: PASSWORD } };
 
 function clusterPublisher(mode: PublishMode, extra: Partial<PublisherOptions> = {}): Publisher {
   const publisher = createPublisher({
-    connection: { cluster: cluster.startupNodes },
+    connection: { cluster: cluster.startupNodes, clusterOptions: WITH_PASSWORD },
     mode,
     retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100, maxElapsedMs: 300 },
     replay: { initialDelayMs: 20, maxDelayMs: 200 },
@@ -240,7 +243,7 @@ describe("publisher on a Redis Cluster", () => {
   );
 
   it("publishes on the caller's own Cluster client and leaves it open on close()", async () => {
-    const client = new Cluster([...cluster.startupNodes]);
+    const client = new Cluster([...cluster.startupNodes], WITH_PASSWORD);
     cleanups.push(() => client.disconnect());
     const observer = observe(SIGNALS);
     await observer.moveToOwner();
@@ -255,6 +258,20 @@ describe("publisher on a Redis Cluster", () => {
     const counted = { channels: { [SIGNALS]: { minSubscribers: 1 } } } as const;
     expect(() => createPublisher({ connection: client, ...counted })).toThrow(PublisherConfigError);
   });
+
+  it("a wrong cluster password: the publish fails at once with WRONGPASS, not after waiting for a connection", async () => {
+    const publisher = createPublisher({
+      connection: { cluster: cluster.startupNodes, clusterOptions: { redisOptions: { password: "wrong" } } },
+      retry: { maxElapsedMs: 60_000 }, // were it waiting, the test would time out
+    });
+    cleanups.push(() => publisher.close());
+    const failure = await publisher
+      .publish("orders.executed", firstExample("orders.executed"))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PublishError);
+    expect((failure as PublishError).transient).toBe(false);
+    expect((failure as PublishError).message).toMatch(/WRONGPASS/);
+  }, 30_000);
 
   it("an unreachable cluster: the publish waits for it within the retry budget, then fails with why", async () => {
     const closedPort = await findFreePort();
