@@ -47,7 +47,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     replayer.resetDelay();
     if (buffer.size > 0) void replayer.replay();
   });
-  const send = publishCommandFor(client, mode);
+  const send = sendAttemptFor(client, mode, publishCommandFor(client, mode));
   const replayer = new Replayer({
     send,
     gate,
@@ -64,7 +64,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   });
   buffered.attachReplayer(replayer);
   const lanes = new LaneScheduler({
-    send: sendAttemptFor(client, mode, send),
+    send,
     gate,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     commandTimeoutMs,

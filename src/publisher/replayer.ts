@@ -5,7 +5,7 @@ import type { ConnectionGate } from "./connection-gate.js";
 import { PublishTimeoutError, TooFewSubscribersError } from "./errors.js";
 import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
 import { Fifo } from "./fifo.js";
-import type { PublishCommand } from "./publish-transport.js";
+import type { ReplyReceiver, SendAttempt } from "./publish-attempt.js";
 import type { EventHub, PublisherLogger } from "./publisher-events.js";
 import { ReplyDeadlines } from "./reply-deadlines.js";
 
@@ -14,7 +14,7 @@ export const REPLAY_WINDOW = 1_024;
 
 export interface ReplayerOptions {
   /** PUBLISH or SPUBLISH, on a single Redis or a cluster. */
-  readonly send: PublishCommand;
+  readonly send: SendAttempt;
   readonly gate: ConnectionGate;
   readonly buffer: FallbackBuffer;
   readonly hub: EventHub;
@@ -177,11 +177,17 @@ export class Replayer {
       this.#next += 1;
       // Replies come in send order, so the callbacks take their attempt from the front of #inFlight. A
       // rejection that overtakes earlier replies (a client that cannot write) only ever stops the pass.
-      send(entry.channel, entry.payload).then(this.#onReply, this.#onRejected);
+      send(entry.channel, entry.payload, attempt, 1, this.#replies);
       if (minSubscribers > 0) return;
     }
     this.#finishIfDone();
   }
+
+  // Where every replayed PUBLISH's outcome goes: made once, no callbacks per message.
+  readonly #replies: ReplyReceiver<ReplayAttempt> = {
+    onReply: (_attempt, _number, subscribers) => this.#onReply(subscribers),
+    onError: (_attempt, _number, error) => this.#onRejected(error),
+  };
 
   readonly #onReply = (subscribers: number): void => {
     const attempt = this.#inFlight.shift() as ReplayAttempt;
