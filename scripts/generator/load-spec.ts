@@ -2,7 +2,13 @@
 // ContractModel that every emit step reads. Anything the generator does not understand is a
 // SpecError naming the spec path: nothing is skipped silently.
 
-import type { AsyncAPIDocumentInterface, ChannelInterface, OperationInterface } from "@asyncapi/parser";
+import type {
+  AsyncAPIDocumentInterface,
+  ChannelInterface,
+  ChannelParameterInterface,
+  MessageInterface,
+  OperationInterface,
+} from "@asyncapi/parser";
 import { DiagnosticSeverity, Parser } from "@asyncapi/parser";
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -106,61 +112,121 @@ function toContractChannel(
   const at = `channels.${channel.id()}`;
   const address = channel.address();
   if (!address) throw new SpecError(specPath, at, "a channel needs an address");
+  // The checks run in spec order (message, payload, parameters, examples, operations), so the
+  // first error reported is the first problem a reader of the spec meets.
+  const message = onlyMessageOf(channel, at, specPath);
+  const payloadSchema = objectPayloadSchemaOf(message, at, specPath);
+  const parameters = channel
+    .parameters()
+    .all()
+    .map((parameter) => toContractParameter(parameter, { address, payloadSchema, at, specPath }));
+  assertAddressUsesOnlyDeclaredParameters(address, parameters, at, specPath);
+  const examples = examplesOf(message, at, specPath);
+  const operations = operationsOn(channel, document, specPath);
+
+  return {
+    id: channel.id(),
+    address,
+    title: stringField(channel.json(), "title") ?? address,
+    description: (channel.description() ?? "").trim(),
+    parameters,
+    messageName: message.name() ?? message.id(),
+    messageSummary: message.summary() ?? "",
+    payloadSchema,
+    examples,
+    operations,
+  };
+}
+
+/** One message per channel: the runtime maps a channel name to exactly one payload type. */
+function onlyMessageOf(channel: ChannelInterface, at: string, specPath: string): MessageInterface {
   const messages = channel.messages().all();
   const message = messages[0];
   if (messages.length !== 1 || !message) {
     throw new SpecError(specPath, `${at}.messages`, "each channel must carry exactly one message");
   }
+  return message;
+}
+
+/** The payload schema without parser annotations; it must be an object, since parameters point into it. */
+function objectPayloadSchemaOf(message: MessageInterface, at: string, specPath: string): JsonSchema {
   const payload = message.payload();
   if (!payload) throw new SpecError(specPath, `${at}.messages`, "the message has no payload schema");
   const payloadSchema = stripParserKeys(payload.json()) as JsonSchema;
   if (payloadSchema.type !== "object") {
     throw new SpecError(specPath, `${at}.messages.${message.id()}.payload`, "a payload must be an object");
   }
+  return payloadSchema;
+}
 
-  const parameters = channel
-    .parameters()
-    .all()
-    .map((parameter) => {
-      const paramAt = `${at}.parameters.${parameter.id()}`;
-      const location = parameter.location();
-      const prefix = "$message.payload#";
-      if (!location?.startsWith(prefix)) {
-        throw new SpecError(
-          specPath,
-          paramAt,
-          "a parameter needs `location: $message.payload#/<field>` so that its constraints come from the payload schema",
-        );
-      }
-      const payloadPointer = location.slice(prefix.length);
-      const field = resolvePointer(payloadSchema, payloadPointer);
-      if (field?.type !== "string" || typeof field.pattern !== "string") {
-        throw new SpecError(
-          specPath,
-          paramAt,
-          `location ${location} must point to a string field with a pattern`,
-        );
-      }
-      if (
-        !(Array.isArray(payloadSchema.required) && payloadSchema.required.includes(payloadPointer.slice(1)))
-      ) {
-        throw new SpecError(specPath, paramAt, `location ${location} must point to a required field`);
-      }
-      if (typeof field.maxLength !== "number") {
-        throw new SpecError(specPath, paramAt, `location ${location} must point to a field with a maxLength`);
-      }
-      if (!address.includes(`{${parameter.id()}}`)) {
-        throw new SpecError(specPath, paramAt, `the address ${address} has no {${parameter.id()}}`);
-      }
-      return {
-        name: parameter.id(),
-        description: (parameter.description() ?? "").trim(),
-        payloadPointer,
-        pattern: field.pattern,
-        minLength: typeof field.minLength === "number" ? field.minLength : 0,
-        maxLength: field.maxLength,
-      };
-    });
+interface ParameterContext {
+  readonly address: string;
+  readonly payloadSchema: JsonSchema;
+  /** The channel's spec path (`channels.<id>`). */
+  readonly at: string;
+  readonly specPath: string;
+}
+
+const PAYLOAD_LOCATION_PREFIX = "$message.payload#";
+
+/**
+ * A parameter takes its constraints from the payload field it points to, so the address and the
+ * payload can never disagree about what a valid value is.
+ */
+function toContractParameter(
+  parameter: ChannelParameterInterface,
+  context: ParameterContext,
+): ContractParameter {
+  const { address, payloadSchema, at, specPath } = context;
+  const paramAt = `${at}.parameters.${parameter.id()}`;
+  const location = parameter.location();
+  if (!location?.startsWith(PAYLOAD_LOCATION_PREFIX)) {
+    throw new SpecError(
+      specPath,
+      paramAt,
+      "a parameter needs `location: $message.payload#/<field>` so that its constraints come from the payload schema",
+    );
+  }
+  const payloadPointer = location.slice(PAYLOAD_LOCATION_PREFIX.length);
+  const field = resolvePointer(payloadSchema, payloadPointer);
+  if (field?.type !== "string" || typeof field.pattern !== "string") {
+    throw new SpecError(
+      specPath,
+      paramAt,
+      `location ${location} must point to a string field with a pattern`,
+    );
+  }
+  if (!isRequiredTopLevelField(payloadSchema, payloadPointer)) {
+    throw new SpecError(specPath, paramAt, `location ${location} must point to a required field`);
+  }
+  if (typeof field.maxLength !== "number") {
+    throw new SpecError(specPath, paramAt, `location ${location} must point to a field with a maxLength`);
+  }
+  if (!address.includes(`{${parameter.id()}}`)) {
+    throw new SpecError(specPath, paramAt, `the address ${address} has no {${parameter.id()}}`);
+  }
+  return {
+    name: parameter.id(),
+    description: (parameter.description() ?? "").trim(),
+    payloadPointer,
+    pattern: field.pattern,
+    minLength: typeof field.minLength === "number" ? field.minLength : 0,
+    maxLength: field.maxLength,
+  };
+}
+
+// A parameter's value must always be present, or the address could not be built from the payload.
+function isRequiredTopLevelField(payloadSchema: JsonSchema, payloadPointer: string): boolean {
+  return Array.isArray(payloadSchema.required) && payloadSchema.required.includes(payloadPointer.slice(1));
+}
+
+/** Every `{name}` in the address needs a declared parameter, or nothing would constrain its value. */
+function assertAddressUsesOnlyDeclaredParameters(
+  address: string,
+  parameters: readonly ContractParameter[],
+  at: string,
+  specPath: string,
+): void {
   for (const [, name] of address.matchAll(/\{([^}]*)\}/g)) {
     if (!parameters.some((p) => p.name === name)) {
       throw new SpecError(
@@ -170,7 +236,10 @@ function toContractChannel(
       );
     }
   }
+}
 
+/** At least two examples per message, so the contract tests see more than one shape of payload. */
+function examplesOf(message: MessageInterface, at: string, specPath: string): ContractExample[] {
   const examples = message
     .examples()
     .all()
@@ -186,8 +255,16 @@ function toContractChannel(
       "each message needs at least two examples",
     );
   }
+  return examples;
+}
 
-  const operations = document
+/** The operations that use this channel, sorted by id for a stable emit order. */
+function operationsOn(
+  channel: ChannelInterface,
+  document: AsyncAPIDocumentInterface,
+  specPath: string,
+): ContractOperation[] {
+  return document
     .operations()
     .all()
     .filter((operation) =>
@@ -196,33 +273,26 @@ function toContractChannel(
         .all()
         .some((c) => c.id() === channel.id()),
     )
-    .map((operation) => {
-      const action = operation.action();
-      if (action !== "send" && action !== "receive") {
-        throw new SpecError(specPath, `operations.${operation.id()}`, `unknown action ${String(action)}`);
-      }
-      const id = operation.id() ?? "";
-      return {
-        id,
-        action,
-        title: stringField(operation.json(), "title") ?? id,
-        description: (operation.description() ?? "").trim(),
-        service: serviceOf(operation, document, specPath),
-      };
-    })
+    .map((operation) => toContractOperation(operation, document, specPath))
     .sort((a, b) => a.id.localeCompare(b.id));
+}
 
+function toContractOperation(
+  operation: OperationInterface,
+  document: AsyncAPIDocumentInterface,
+  specPath: string,
+): ContractOperation {
+  const action = operation.action();
+  if (action !== "send" && action !== "receive") {
+    throw new SpecError(specPath, `operations.${operation.id()}`, `unknown action ${String(action)}`);
+  }
+  const id = operation.id() ?? "";
   return {
-    id: channel.id(),
-    address,
-    title: stringField(channel.json(), "title") ?? address,
-    description: (channel.description() ?? "").trim(),
-    parameters,
-    messageName: message.name() ?? message.id(),
-    messageSummary: message.summary() ?? "",
-    payloadSchema,
-    examples,
-    operations,
+    id,
+    action,
+    title: stringField(operation.json(), "title") ?? id,
+    description: (operation.description() ?? "").trim(),
+    service: serviceOf(operation, document, specPath),
   };
 }
 
