@@ -17,6 +17,8 @@ import {
   createSubscriber,
   formatReasons,
   type InvalidMessage,
+  type Publisher,
+  type Subscriber,
 } from "../src/index.js";
 import { type RedisServerHandle, startRedisServer } from "./support/redis-server.js";
 
@@ -119,6 +121,8 @@ async function proxiedRedis(redisUrl: string): Promise<DemoRedis> {
   };
 }
 
+type Inbox<T> = ReturnType<typeof createInbox<T>>;
+
 /** Events as the subscriber hands them over, awaited one at a time and in order. */
 function createInbox<T>() {
   const items: T[] = [];
@@ -182,6 +186,23 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
 
   const inbox = createInbox<Received>();
   const invalid = createInbox<InvalidMessage>();
+  const subscriber = await subscribeToEveryChannel(redis, inbox, invalid, cleanup);
+  const publisher = createDemoPublisher(redis, cleanup);
+
+  await publishEveryFirstExample(publisher, inbox);
+  await showInvalidPublishRefused(publisher);
+  await showMalformedMessageRejected(redis, invalid);
+  await showOutageBufferedAndReplayed(redis, publisher, inbox);
+  sayTotals(publisher, subscriber);
+}
+
+/** Step 1: one subscriber for every channel; what it accepts goes to `inbox`, what it rejects to `invalid`. */
+async function subscribeToEveryChannel(
+  redis: DemoRedis,
+  inbox: Inbox<Received>,
+  invalid: Inbox<InvalidMessage>,
+  cleanup: (() => Promise<unknown>)[],
+): Promise<Subscriber> {
   let connectionLostShown = false;
   const subscriber = createSubscriber({
     connection: redis.url,
@@ -203,7 +224,10 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
   say("1. A subscriber listens on every channel (price.updated.* by pattern); every message is checked");
   say("   against the contract before a handler sees it.");
   say();
+  return subscriber;
+}
 
+function createDemoPublisher(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): Publisher {
   const publisher = createPublisher({
     connection: redis.publisherUrl,
     // A replayed signal right after Redis is back must not go out before the subscriber has resubscribed.
@@ -212,7 +236,11 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
     replay: { initialDelayMs: 100, maxDelayMs: 500 },
   });
   cleanup.push(() => publisher.close());
+  return publisher;
+}
 
+/** Step 2: the spec's own examples are valid by definition, so each must arrive unchanged. */
+async function publishEveryFirstExample(publisher: Publisher, inbox: Inbox<Received>): Promise<void> {
   say("2. Each channel's first example from asyncapi.yaml, published and received:");
   for (const channel of channelNames) {
     const example = channels[channel].examples[0];
@@ -226,7 +254,10 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
     say(`   ← received  ${received.address}: ${summary(received)}`);
   }
   say();
+}
 
+/** Step 3: the publisher validates before sending, so a bad event never reaches Redis. */
+async function showInvalidPublishRefused(publisher: Publisher): Promise<void> {
   say("3. An invalid event is refused at publish; nothing reaches Redis:");
   const position = channels["positions.updated"].examples[0]?.payload;
   const wrongPosition = { ...position, action: "short", qty_change: 1.5 };
@@ -240,7 +271,10 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
     say(indent(formatReasons(error.reasons)).join("\n"));
   }
   say();
+}
 
+/** Step 4: a sender that bypasses the publisher is still caught, by the subscriber's own check. */
+async function showMalformedMessageRejected(redis: DemoRedis, invalid: Inbox<InvalidMessage>): Promise<void> {
   say("4. A malformed message sent around the publisher (raw PUBLISH) is rejected at receive:");
   const raw = new Redis(redis.url, { lazyConnect: true });
   await raw.connect();
@@ -258,14 +292,36 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
   say(`   ✗ rejected by the subscriber on ${rejected.address}; no handler saw it:`);
   say(indent(formatReasons(rejected.reasons)).join("\n"));
   say();
+}
 
+/** Step 5: signals published while Redis is down are buffered, then replayed in publish order. */
+async function showOutageBufferedAndReplayed(
+  redis: DemoRedis,
+  publisher: Publisher,
+  inbox: Inbox<Received>,
+): Promise<void> {
   say(`5. Redis goes away: ${redis.outageDescription}.`);
-  const replayed: string[] = [];
   publisher.on("replayed", (event) => {
-    replayed.push(event.eventId ?? "?");
     say(`   ↻ replayed ${event.channel} event_id ${event.eventId} (${event.bufferSize} left in the buffer)`);
   });
   await redis.beginOutage();
+  const sentDuringOutage = await publishSignalsDuringOutage(publisher);
+  say(`   ${redis.recoveryDescription}`);
+  await redis.endOutage();
+  const afterOutage: Received[] = [];
+  for (let n = 1; n <= OUTAGE_SIGNALS; n++) afterOutage.push(await inbox.next(`replayed signal ${n}`));
+  // A subscriber can hear a message before the publisher has read PUBLISH's reply.
+  await waitUntilBufferIsEmpty(publisher);
+  for (const received of afterOutage) say(`   ← received  ${received.address}: ${summary(received)}`);
+  assertReceivedInPublishOrder(afterOutage, sentDuringOutage);
+  say(
+    `   All ${OUTAGE_SIGNALS} buffered signals were replayed and received in the order they were published.`,
+  );
+  say();
+}
+
+/** Publishes OUTAGE_SIGNALS signals that must all be buffered; returns their event ids in publish order. */
+async function publishSignalsDuringOutage(publisher: Publisher): Promise<string[]> {
   const signalExample = channels["signals.generated"].examples[0]?.payload;
   if (!signalExample) throw new Error("no signals.generated example");
   const sentDuringOutage: string[] = [];
@@ -280,12 +336,11 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
         `${result.bufferSize} in the buffer, event_id ${result.eventId}`,
     );
   }
-  say(`   ${redis.recoveryDescription}`);
-  await redis.endOutage();
-  const afterOutage: Received[] = [];
-  for (let n = 1; n <= OUTAGE_SIGNALS; n++) afterOutage.push(await inbox.next(`replayed signal ${n}`));
-  // A subscriber can hear a message before the publisher has read PUBLISH's reply.
-  await new Promise<void>((resolve, reject) => {
+  return sentDuringOutage;
+}
+
+function waitUntilBufferIsEmpty(publisher: Publisher): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     if (publisher.stats().bufferSize === 0) return resolve();
     const timer = setTimeout(() => reject(new Error(`the buffer did not drain in ${WAIT_MS} ms`)), WAIT_MS);
     const off = publisher.on("bufferSize", ({ size }) => {
@@ -295,18 +350,15 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
       resolve();
     });
   });
-  for (const received of afterOutage) say(`   ← received  ${received.address}: ${summary(received)}`);
-  const receivedIds = afterOutage.map((r) => (r.event as { event_id?: string }).event_id);
-  const inOrder = JSON.stringify(receivedIds) === JSON.stringify(sentDuringOutage);
-  if (!inOrder)
-    throw new Error(
-      `replayed out of order: sent ${sentDuringOutage.join(", ")}, got ${receivedIds.join(", ")}`,
-    );
-  say(
-    `   All ${OUTAGE_SIGNALS} buffered signals were replayed and received in the order they were published.`,
-  );
-  say();
+}
 
+function assertReceivedInPublishOrder(received: readonly Received[], sentIds: readonly string[]): void {
+  const receivedIds = received.map((r) => (r.event as { event_id?: string }).event_id);
+  if (JSON.stringify(receivedIds) !== JSON.stringify(sentIds))
+    throw new Error(`replayed out of order: sent ${sentIds.join(", ")}, got ${receivedIds.join(", ")}`);
+}
+
+function sayTotals(publisher: Publisher, subscriber: Subscriber): void {
   const p = publisher.stats();
   const s = subscriber.stats();
   say(
