@@ -191,7 +191,8 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe("the packed tarball", () => {
+// Timeouts: a tsc run or an npm install takes seconds here but minutes on a machine loaded by other runs.
+describe("the packed tarball", { timeout: slow }, () => {
   it("holds the compiled runtime, generated/, the spec, the schemas, the docs and the changelog", async () => {
     const { stdout } = await sh("tar", ["-tzf", tarball], scratch);
     const files = stdout.split("\n").filter(Boolean);
