@@ -97,31 +97,34 @@ describe("sendAttemptFor (single Redis, classic)", () => {
     expect(outcomes).toEqual(["x#1!Command timed out"]);
   });
 
-  it("with auto-pipelining, the attempts sent in one tick leave in one write, and each gets its reply", async () => {
-    const redis = await client({ enableAutoPipelining: true });
-    const writes: number[] = []; // chunks per write the socket makes
-    const socket = redis.stream as unknown as {
-      _write: (...args: unknown[]) => void;
-      _writev: (chunks: unknown[], ...rest: unknown[]) => void;
-    };
-    const write = socket._write.bind(socket);
-    const writev = socket._writev.bind(socket);
-    socket._write = (...args) => {
-      writes.push(1);
-      write(...args);
-    };
-    socket._writev = (chunks, ...rest) => {
-      writes.push(chunks.length);
-      writev(chunks, ...rest);
-    };
-    const send = sendOn(redis);
-    const { outcomes, receiver } = recordingReceiver();
-    for (const item of ["a", "b", "c"]) send("attempt.none", item, item, 1, receiver);
-    expect(writes).toEqual([]); // nothing leaves before the tick's code is done
-    await waitFor(() => outcomes.length === 3, "three replies");
-    expect(outcomes).toEqual(["a#1:0", "b#1:0", "c#1:0"]);
-    expect(writes).toEqual([3]);
-  });
+  it.each([true, false])(
+    "auto-pipelining %s: the attempts sent in one tick leave in one write, and each gets its reply",
+    async (enableAutoPipelining) => {
+      const redis = await client({ enableAutoPipelining });
+      const writes: number[] = []; // chunks per write the socket makes
+      const socket = redis.stream as unknown as {
+        _write: (...args: unknown[]) => void;
+        _writev: (chunks: unknown[], ...rest: unknown[]) => void;
+      };
+      const write = socket._write.bind(socket);
+      const writev = socket._writev.bind(socket);
+      socket._write = (...args) => {
+        writes.push(1);
+        write(...args);
+      };
+      socket._writev = (chunks, ...rest) => {
+        writes.push(chunks.length);
+        writev(chunks, ...rest);
+      };
+      const send = sendOn(redis);
+      const { outcomes, receiver } = recordingReceiver();
+      for (const item of ["a", "b", "c"]) send("attempt.none", item, item, 1, receiver);
+      expect(writes).toEqual([]); // nothing leaves before the tick's code is done
+      await waitFor(() => outcomes.length === 3, "three replies");
+      expect(outcomes).toEqual(["a#1:0", "b#1:0", "c#1:0"]);
+      expect(writes).toEqual([3]);
+    },
+  );
 
   it("while a tracer listens to ioredis's commands, the attempt goes through ioredis's promise", async () => {
     const redis = await client();
