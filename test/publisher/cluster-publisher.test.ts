@@ -13,7 +13,7 @@ import { PublisherConfigError } from "../../src/publisher/publisher-connection.j
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { classicObserver, firstCopies, ShardedObserver } from "../support/cluster-observers.js";
 import { firstExample } from "../support/examples.js";
-import { signalEvent, waitFor } from "../support/publisher-fixtures.js";
+import { oneTo, signalEvent, steadySignals, waitFor } from "../support/publisher-fixtures.js";
 
 let cluster: RedisClusterHandle;
 beforeAll(async () => {
@@ -83,34 +83,6 @@ async function waitForAsync(condition: () => Promise<boolean>, what: string): Pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/**
- * Publishes signal events 1, 2, 3... one after the other, paced so that a cluster change happens mid-stream,
- * until stop() is called; stop() resolves with how many it published (or buffered).
- */
-function steadyStream(publisher: Publisher): { stop(): Promise<number>; count(): number } {
-  let stopped = false;
-  let n = 0;
-  const running = (async () => {
-    while (!stopped) {
-      n += 1;
-      await publisher.publish(SIGNALS, signalEvent(n));
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
-  return {
-    count: () => n,
-    async stop() {
-      stopped = true;
-      await running;
-      return n;
-    },
-  };
-}
-
-function range(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => i + 1);
 }
 
 describe("publisher on a Redis Cluster", () => {
@@ -295,7 +267,7 @@ describe("publisher on a Redis Cluster", () => {
     await observer.moveToOwner();
     // minSubscribers 1: a message sent while the subscriber follows the slot is retried or buffered, not lost.
     const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadyStream(publisher);
+    const stream = steadySignals(publisher);
     await waitFor(() => observer.received.length >= 20, "the stream to flow before the migration");
 
     const slot = await cluster.slotOf(SIGNALS);
@@ -311,14 +283,14 @@ describe("publisher on a Redis Cluster", () => {
     await waitFor(() => firstCopies(observer.received).length === published, "every event to arrive", {
       state: () => ({ published, received: firstCopies(observer.received).length, stats: publisher.stats() }),
     });
-    expect(firstCopies(observer.received)).toEqual(range(published));
+    expect(firstCopies(observer.received)).toEqual(oneTo(published));
   });
 
   it("the master owning a sharded channel's slot is killed: retried or buffered, then replayed in order, nothing lost", async () => {
     const observer = observe(SIGNALS);
     await observer.moveToOwner();
     const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadyStream(publisher);
+    const stream = steadySignals(publisher);
     await waitFor(() => observer.received.length >= 20, "the stream to flow before the failover");
 
     const victim = await cluster.masterFor(SIGNALS);
@@ -332,7 +304,7 @@ describe("publisher on a Redis Cluster", () => {
     await waitFor(() => firstCopies(observer.received).length === published, "every event to arrive", {
       state: () => ({ published, received: firstCopies(observer.received).length, stats: publisher.stats() }),
     });
-    expect(firstCopies(observer.received)).toEqual(range(published));
+    expect(firstCopies(observer.received)).toEqual(oneTo(published));
     // The outage reached the publisher: it retried or buffered rather than losing anything.
     const stats = publisher.stats();
     expect(stats.retried + stats.buffered).toBeGreaterThan(0);

@@ -19,20 +19,20 @@ async function topologyWith(
 
 describe("ClusterTopology.nodeOptions", () => {
   it.each([
-    ["no natMap: the slot map's host and port", undefined, { host: "10.0.0.7", port: 7001 }],
+    ["no natMap: the slot map's host and port", undefined, { host: "127.0.0.7", port: 7001 }],
     [
       "a natMap object",
-      { "10.0.0.7:7001": { host: "127.0.0.1", port: 30001 } },
+      { "127.0.0.7:7001": { host: "127.0.0.1", port: 30001 } },
       { host: "127.0.0.1", port: 30001 },
     ],
     [
       "a natMap function",
-      (key: string) => (key === "10.0.0.7:7001" ? { host: "127.0.0.1", port: 30002 } : null),
+      (key: string) => (key === "127.0.0.7:7001" ? { host: "127.0.0.1", port: 30002 } : null),
       { host: "127.0.0.1", port: 30002 },
     ],
   ])("%s, with the cluster's credentials", async (_reason, natMap, expected) => {
     const cluster = await topologyWith(natMap === undefined ? {} : { natMap });
-    expect(cluster.nodeOptions("10.0.0.7:7001")).toMatchObject({
+    expect(cluster.nodeOptions("127.0.0.7:7001")).toMatchObject({
       ...expected,
       username: "svc",
       password: "secret",

@@ -17,7 +17,7 @@ import {
 } from "../../src/subscriber/index.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { firstExample } from "../support/examples.js";
-import { signalEvent } from "../support/publisher-fixtures.js";
+import { oneTo, steadySignals } from "../support/publisher-fixtures.js";
 import { waitFor } from "./wait-for.js";
 
 const cleanups = cleanupAfterEach();
@@ -94,31 +94,6 @@ function watched(mode: PubSubMode, connection?: Cluster) {
   return { subscriber, received, gaps, errors, handleEveryChannel };
 }
 
-/** Signals numbered 1, 2, 3... published one after another until stopped. */
-function steadySignals(publisher: Publisher): { stop(): Promise<number>; count(): number } {
-  let stopped = false;
-  let n = 0;
-  const running = (async () => {
-    while (!stopped) {
-      n += 1;
-      await publisher.publish(SIGNALS, signalEvent(n));
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
-  return {
-    count: () => n,
-    async stop() {
-      stopped = true;
-      await running;
-      return n;
-    },
-  };
-}
-
-function range(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => i + 1);
-}
-
 /** The sharded subscriptions of one address on one node (PUBSUB SHARDNUMSUB counts that node's clients). */
 async function shardSubscribers(port: number, address: string): Promise<number> {
   const node = cluster.connectTo(port);
@@ -189,7 +164,7 @@ describe("sharded mode", () => {
     await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the migration");
     const published = await stream.stop();
     await waitFor(() => received.length >= published, "every event to arrive");
-    expect(received.map((r) => r.numSignals)).toEqual(range(published));
+    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
     expect(await shardSubscribers(to?.port ?? -1, SIGNALS)).toBe(1);
   });
 
@@ -217,7 +192,7 @@ describe("sharded mode", () => {
     await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the failover");
     const published = await stream.stop();
     await waitFor(() => received.length >= published, "every event to arrive");
-    expect(received.map((r) => r.numSignals)).toEqual(range(published));
+    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
     expect(await shardSubscribers(promoted.port, SIGNALS)).toBe(1);
     expect(subscriber.stats().reconnects).toBeGreaterThanOrEqual(1);
   });

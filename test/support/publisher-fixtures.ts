@@ -141,3 +141,34 @@ export function makeUnwritableDir(parent: string): { dir: string; release: () =>
   }
   return { dir, release };
 }
+
+/**
+ * Publishes signal events 1, 2, 3... on signals.generated one after the other, paced so that a cluster
+ * change happens mid-stream, until stop(); stop() resolves with how many it published (or buffered).
+ */
+export function steadySignals(publisher: {
+  publish(channel: "signals.generated", event: SignalEvent): Promise<unknown>;
+}): { stop(): Promise<number>; count(): number } {
+  let stopped = false;
+  let n = 0;
+  const running = (async () => {
+    while (!stopped) {
+      n += 1;
+      await publisher.publish("signals.generated", signalEvent(n));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  })();
+  return {
+    count: () => n,
+    async stop() {
+      stopped = true;
+      await running;
+      return n;
+    },
+  };
+}
+
+/** 1, 2, ... count. */
+export function oneTo(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i + 1);
+}
