@@ -87,7 +87,22 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }
   });
 
-  function publish(
+  return {
+    publish: publishThrough(lanes),
+    replayBufferedMessages: () => replayer.replay(),
+    on: hub.on,
+    off: hub.off,
+    stats: () => snapshotStats(counters, lanes.inFlight, buffer),
+    close() {
+      closePromise ??= closeParts({ replayer, lanes, gate, buffer, logger, client, owned });
+      return closePromise;
+    },
+  };
+}
+
+/** publish(): checks and serialises the message, then hands it to its channel's lane, which settles it. */
+function publishThrough(lanes: LaneScheduler): Publisher["publish"] {
+  return function publish(
     target: string,
     payload: unknown,
     publishOptions?: Record<string, unknown>,
@@ -109,18 +124,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
       reject(error); // as an executor's throw would
     }
     return result;
-  }
-
-  return {
-    publish,
-    replayBufferedMessages: () => replayer.replay(),
-    on: hub.on,
-    off: hub.off,
-    stats: () => snapshotStats(counters, lanes.inFlight, buffer),
-    close() {
-      closePromise ??= closeParts({ replayer, lanes, gate, buffer, logger, client, owned });
-      return closePromise;
-    },
   };
 }
 
