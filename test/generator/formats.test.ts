@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatChecks } from "../../scripts/generator/formats.js";
 import { referenceDate, referenceDateTime, referenceUuid } from "./format-references.js";
+import { nearMisses } from "./near-misses.js";
 
 type Check = (value: string) => boolean;
 
@@ -138,23 +139,6 @@ const uuid = fc
 /** Characters a near miss puts in: each format's own, their neighbours, and look-alikes beyond ASCII. */
 const NEAR_MISS_CHARACTERS = "0123456789/:;-+.,Tt Zz_aAfFgG{}\n\u0000\u0660\uff10\u212a\ud800\u0130";
 
-/** The value, then each position replaced by three characters, dropped, and given one more. */
-function* nearMisses(value: string, salt: number): Generator<string> {
-  yield value;
-  const count = NEAR_MISS_CHARACTERS.length;
-  for (let i = 0; i <= value.length; i++) {
-    const head = value.slice(0, i);
-    const tail = value.slice(i + 1);
-    for (let k = 0; k < 3; k++) {
-      const character = NEAR_MISS_CHARACTERS[(salt + i * 7 + k * 11) % count] as string;
-      if (i < value.length) yield head + character + tail;
-      else yield value + character;
-    }
-    if (i < value.length) yield head + tail;
-    yield value.slice(0, i) + (NEAR_MISS_CHARACTERS[(salt + i) % count] as string) + value.slice(i);
-  }
-}
-
 const GENERATED_STRINGS = 1_000_000;
 
 describe("generated format checks agree with the reference over a million generated strings each", () => {
@@ -169,7 +153,7 @@ describe("generated format checks agree with the reference over a million genera
     let accepted = 0;
     fc.assert(
       fc.property(candidates, fc.nat(), (value, salt) => {
-        for (const candidate of nearMisses(value, salt)) {
+        for (const candidate of nearMisses(value, salt, NEAR_MISS_CHARACTERS)) {
           const want = reference(candidate);
           if (generated(candidate) !== want) {
             throw new Error(`${JSON.stringify(candidate)}: generated ${!want}, reference ${want}`);

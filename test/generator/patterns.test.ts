@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { patternChecks } from "../../scripts/generator/patterns.js";
+import { nearMisses } from "./near-misses.js";
 
 const TICKER = "^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$";
 const DECIMAL = "^-?[0-9]+(\\.[0-9]+)?(E[+-][0-9]+)?$";
@@ -130,23 +131,6 @@ const decimal = fc
 /** Characters a near miss puts in: each pattern's own, their neighbours, and look-alikes beyond ASCII. */
 const NEAR_MISS_CHARACTERS = "0123456789./_-+Ee@[`{AZaz:,* \n\u0000\u0660\uff10\u212a\ud800\u0130";
 
-/** The value, then each position replaced by three characters, dropped, and given one more. */
-function* nearMisses(value: string, salt: number): Generator<string> {
-  yield value;
-  const count = NEAR_MISS_CHARACTERS.length;
-  for (let i = 0; i <= value.length; i++) {
-    const head = value.slice(0, i);
-    const tail = value.slice(i + 1);
-    for (let k = 0; k < 3; k++) {
-      const character = NEAR_MISS_CHARACTERS[(salt + i * 7 + k * 11) % count] as string;
-      if (i < value.length) yield head + character + tail;
-      else yield value + character;
-    }
-    if (i < value.length) yield head + tail;
-    yield value.slice(0, i) + (NEAR_MISS_CHARACTERS[(salt + i) % count] as string) + value.slice(i);
-  }
-}
-
 const GENERATED_STRINGS = 1_000_000;
 
 describe("generated pattern checks agree with the regular expression over a million generated strings each", () => {
@@ -161,7 +145,7 @@ describe("generated pattern checks agree with the regular expression over a mill
     let accepted = 0;
     fc.assert(
       fc.property(candidates, fc.nat(), (value, salt) => {
-        for (const candidate of nearMisses(value, salt)) {
+        for (const candidate of nearMisses(value, salt, NEAR_MISS_CHARACTERS)) {
           const want = reference(candidate);
           if (generated(candidate) !== want) {
             throw new Error(`${JSON.stringify(candidate)}: generated ${!want}, reference ${want}`);
