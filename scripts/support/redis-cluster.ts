@@ -8,6 +8,7 @@ import {
   RedisClusterError,
   startClusterNode,
 } from "./redis-cluster-launch.js";
+import { holdPublishesUntilFlushed } from "./pubsub-flush.js";
 import type { RedisServerHandle } from "./redis-server.js";
 
 export interface RedisClusterOptions {
@@ -44,7 +45,10 @@ export interface RedisClusterHandle {
   masterFor(channel: string): Promise<ClusterNodeInfo>;
   /** A plain connection to one node, closed by stop(); for PUBSUB / INFO / SSUBSCRIBE on that node. */
   connectTo(port: number): Redis;
-  /** SIGKILLs a master, then waits until its replica is promoted and the cluster is ok again. Returns the new master. */
+  /**
+   * SIGKILLs a master once it has written out every pub/sub message it acknowledged (holdPublishesUntilFlushed),
+   * then waits until its replica is promoted and the cluster is ok again. Returns the new master.
+   */
   killMaster(port: number): Promise<ClusterNodeInfo>;
   /** Moves one slot to another master with CLUSTER SETSLOT (and MIGRATE for any keys in it); waits until all agree. */
   migrateSlot(slot: number, toPort: number): Promise<void>;
@@ -162,6 +166,8 @@ class ClusterControl {
     if (master === undefined) throw new RedisClusterError(`port ${port} is not a live master`);
     const replica = nodes.find((node) => node.masterId === master.id && !node.failed);
     if (replica === undefined) throw new RedisClusterError(`master ${port} has no live replica to take over`);
+    // Its subscribers first get what it acknowledged: a test counting arrivals must not see pub/sub's own loss.
+    await holdPublishesUntilFlushed(this.admin(port));
     this.admins.get(port)?.disconnect();
     this.admins.delete(port);
     await this.servers.get(port)?.kill();

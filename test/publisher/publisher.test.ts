@@ -411,6 +411,9 @@ describe("fallback buffer", () => {
     });
     const seen = recordEvents(pub, ["buffered", "replayed", "replayStopped"]);
     for (let n = 0; n < 50; n++) await pub.publish("signals.generated", signalEvent(n));
+    // "Published to 1 subscriber" is not "received": Redis may still hold the message in the subscriber's
+    // output buffer, and a SIGKILL loses it (README, "Delivery guarantee"). Kill once the 50 have arrived.
+    await waitFor(() => sub.received.length >= 50, "the first 50 to arrive");
     await redis.kill();
     // Not awaited one by one: concurrent calls must still go out in call order.
     const pending = [];

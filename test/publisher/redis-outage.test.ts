@@ -4,6 +4,7 @@
 // still reconnecting counts as not delivered and stays buffered. Without that, pub/sub would drop it.
 import { Redis } from "ioredis";
 import { afterAll, expect, it } from "vitest";
+import { holdPublishesUntilFlushed } from "../../scripts/support/pubsub-flush.js";
 import {
   type RedisServerHandle,
   startRedisServer,
@@ -42,23 +43,12 @@ const STREAM_OPTIONS: Omit<PublisherOptions, "connection"> = {
   replay: { initialDelayMs: 20, maxDelayMs: 200 },
 };
 
-/**
- * SIGKILL, once Redis has written out to its subscribers everything it already acknowledged. Pub/sub keeps
- * nothing: a message Redis answered "1 subscriber" for but still held in its output buffer dies with it,
- * and no publisher can see that (README, "Delivery guarantee"). Holding PUBLISH (CLIENT PAUSE WRITE) until the
- * subscriber connections' output buffers are empty leaves the publisher's own PUBLISHes in flight, so the
- * outage still cuts through a live pipeline, and "acknowledged to a subscriber" then means "received".
- */
+/** SIGKILL, once Redis has written out to its subscribers everything it already acknowledged. */
 async function killOnceFlushed(redis: RedisServerHandle): Promise<void> {
   const admin = new Redis(redis.url, { retryStrategy: () => null, maxRetriesPerRequest: 0 });
   admin.on("error", () => {});
   try {
-    await admin.client("PAUSE", 30_000, "WRITE");
-    const pending = async () => {
-      const list = (await admin.client("LIST")) as string;
-      return list.split("\n").filter((line) => / flags=\S*P/.test(line) && !/ omem=0 /.test(line));
-    };
-    while ((await pending()).length > 0) await sleep(1);
+    await holdPublishesUntilFlushed(admin);
   } finally {
     admin.disconnect();
   }

@@ -1,0 +1,31 @@
+// Pub/sub keeps nothing: a message Redis has answered "1 subscriber" for, but not yet written to that
+// subscriber's socket, dies with the server. A test that SIGKILLs Redis and then counts arrivals cannot tell
+// that loss from a bug in the runtime (README, "Delivery guarantee"), so it first lets Redis write out what it
+// has acknowledged. CLIENT PAUSE WRITE holds every later PUBLISH and SPUBLISH unanswered, so the publisher's
+// in-flight commands still meet the outage, and "acknowledged to a subscriber" then means "received".
+import type { Redis } from "ioredis";
+
+const POLL_MS = 1;
+const PAUSE_MS = 30_000;
+
+/** Holds new PUBLISH/SPUBLISH on the server behind `admin`, and resolves once no client has output pending. */
+export async function holdPublishesUntilFlushed(admin: Redis): Promise<void> {
+  await admin.call("CLIENT", "PAUSE", PAUSE_MS, "WRITE");
+  const self = String(await admin.call("CLIENT", "ID"));
+  while (clientsWithPendingOutput(String(await admin.call("CLIENT", "LIST")), self).length > 0) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * The ids of the clients in a CLIENT LIST reply, other than `self`, that still have bytes to be written: in the
+ * static buffer (`obl`) or in the reply list (`oll`).
+ */
+export function clientsWithPendingOutput(clientList: string, self: string): string[] {
+  return clientList
+    .split("\n")
+    .map((line) => Object.fromEntries(line.split(" ").map((field) => field.split("=", 2))))
+    .filter((client) => client.id !== undefined && client.id !== self)
+    .filter((client) => client.obl !== "0" || client.oll !== "0")
+    .map((client) => String(client.id));
+}

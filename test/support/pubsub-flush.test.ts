@@ -1,0 +1,78 @@
+// Proves the kill helper the outage and failover tests rely on: it waits while a subscriber still has bytes
+// owed to it, and resolves once Redis has written them out.
+import net from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { clientsWithPendingOutput, holdPublishesUntilFlushed } from "../../scripts/support/pubsub-flush.js";
+import { stopAllRedisServers } from "../../scripts/support/redis-server.js";
+import { cleanupAfterEach } from "./cleanups.js";
+import { waitFor } from "./publisher-fixtures.js";
+import { redisServerForTest } from "./redis-for-test.js";
+
+const cleanups = cleanupAfterEach();
+afterAll(stopAllRedisServers);
+
+const line = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(" ");
+
+async function clientListCalls(client: Redis): Promise<number> {
+  const stats = String(await client.info("commandstats"));
+  return Number(/^cmdstat_client\|list:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
+}
+
+describe("clientsWithPendingOutput", () => {
+  it("names the clients other than itself with bytes in the static buffer or the reply list", () => {
+    const list = [
+      line({ id: "3", addr: "127.0.0.1:5000", obl: "0", oll: "0", omem: "0", cmd: "client|list" }),
+      line({ id: "4", obl: "120", oll: "0", omem: "0", cmd: "subscribe" }),
+      line({ id: "5", obl: "0", oll: "2", omem: "40960", cmd: "ssubscribe" }),
+      line({ id: "6", obl: "0", oll: "0", omem: "0", cmd: "publish" }),
+      line({ id: "7", obl: "9", oll: "0", omem: "0", cmd: "client|list" }),
+      "",
+    ].join("\n");
+    expect(clientsWithPendingOutput(list, "7")).toEqual(["4", "5"]);
+    expect(clientsWithPendingOutput(list, "4")).toEqual(["5", "7"]);
+  });
+});
+
+describe("holdPublishesUntilFlushed", () => {
+  it("waits while a subscriber that reads nothing is owed a message, and resolves once it has read it all", async () => {
+    const redis = await redisServerForTest(cleanups);
+    const admin = new Redis(redis.url);
+    const observer = new Redis(redis.url);
+    cleanups.push(() => admin.disconnect(), () => observer.disconnect());
+    await admin.config("SET", "client-output-buffer-limit", "pubsub 0 0 0");
+
+    // A subscriber that stops reading: more than the kernel's socket buffers can take stays in Redis.
+    const slow = net.connect(redis.port, "127.0.0.1");
+    cleanups.push(() => slow.destroy());
+    let received = 0;
+    slow.on("data", (chunk) => {
+      received += chunk.length;
+    });
+    slow.write("SUBSCRIBE big\r\n");
+    await waitFor(() => received > 0, "the SUBSCRIBE reply");
+    slow.pause();
+    const body = "x".repeat(24 * 1024 * 1024);
+    expect(await observer.publish("big", body)).toBe(1);
+
+    let flushed = false;
+    const holding = holdPublishesUntilFlushed(admin).then(() => {
+      flushed = true;
+    });
+    // It has looked three times (the observer itself never sends CLIENT LIST), and found output pending.
+    while ((await clientListCalls(observer)) < 3) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(flushed).toBe(false);
+    const self = String(await observer.call("CLIENT", "ID"));
+    expect(clientsWithPendingOutput(String(await observer.call("CLIENT", "LIST")), self)).toHaveLength(1);
+
+    slow.resume();
+    await holding;
+    const frame = `*3\r\n$7\r\nmessage\r\n$3\r\nbig\r\n$${body.length}\r\n`;
+    const subscribeReply = "*3\r\n$9\r\nsubscribe\r\n$3\r\nbig\r\n:1\r\n";
+    await waitFor(() => received === subscribeReply.length + frame.length + body.length + 2, "the whole message");
+    await admin.call("CLIENT", "UNPAUSE");
+  });
+});
