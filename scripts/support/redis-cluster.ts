@@ -2,13 +2,13 @@
 // loopback ports, for the cluster tests and the cluster benchmark. It also kills masters and moves slots, and
 // waits each time until every live node reports the cluster ok and agrees on who owns which slot.
 import { Redis } from "ioredis";
+import { holdPublishesUntilFlushed } from "./pubsub-flush.js";
 import {
   createCluster,
   CLUSTER_HOST as HOST,
   RedisClusterError,
   startClusterNode,
 } from "./redis-cluster-launch.js";
-import { holdPublishesUntilFlushed } from "./pubsub-flush.js";
 import type { RedisServerHandle } from "./redis-server.js";
 
 export interface RedisClusterOptions {

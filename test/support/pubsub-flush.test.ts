@@ -42,7 +42,10 @@ describe("holdPublishesUntilFlushed", () => {
     const redis = await redisServerForTest(cleanups);
     const admin = new Redis(redis.url);
     const observer = new Redis(redis.url);
-    cleanups.push(() => admin.disconnect(), () => observer.disconnect());
+    cleanups.push(
+      () => admin.disconnect(),
+      () => observer.disconnect(),
+    );
     await admin.config("SET", "client-output-buffer-limit", "pubsub 0 0 0");
 
     // A subscriber that stops reading: more than the kernel's socket buffers can take stays in Redis.
@@ -72,7 +75,10 @@ describe("holdPublishesUntilFlushed", () => {
     await holding;
     const frame = `*3\r\n$7\r\nmessage\r\n$3\r\nbig\r\n$${body.length}\r\n`;
     const subscribeReply = "*3\r\n$9\r\nsubscribe\r\n$3\r\nbig\r\n:1\r\n";
-    await waitFor(() => received === subscribeReply.length + frame.length + body.length + 2, "the whole message");
+    await waitFor(
+      () => received === subscribeReply.length + frame.length + body.length + 2,
+      "the whole message",
+    );
     await admin.call("CLIENT", "UNPAUSE");
   });
 });
