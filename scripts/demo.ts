@@ -1,7 +1,6 @@
 // `npm run demo`: the package's main job end to end on a real Redis. Typed publishing of every
 // channel's spec example, validated receiving, an invalid message refused at publish and another
 // rejected at receive, then a Redis outage: signals go to the fallback buffer and are replayed in order.
-import net from "node:net";
 import { Redis } from "ioredis";
 import {
   type ChannelName,
@@ -20,7 +19,8 @@ import {
   type Publisher,
   type Subscriber,
 } from "../src/index.js";
-import { type RedisServerHandle, startRedisServer } from "./support/redis-server.js";
+import { type DemoRedis, ownRedis, proxiedRedis } from "./demo/demo-redis.js";
+import { createInbox, type Inbox } from "./demo/inbox.js";
 
 /** Nothing in the demo waits longer than this for Redis or a message: past it, the demo failed. */
 const WAIT_MS = 30_000;
@@ -29,123 +29,6 @@ const OUTAGE_SIGNALS = 3;
 const say = (line = "") => console.log(line);
 const indent = (lines: string[]) => lines.map((l) => `      ${l}`);
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-
-/** A Redis the demo may take down and bring back: its own server, or a proxy to REDIS_URL. */
-interface DemoRedis {
-  /** Where the subscriber and the checks connect. */
-  readonly url: string;
-  /** Where the publisher connects: through the outage. */
-  readonly publisherUrl: string;
-  readonly description: string;
-  readonly outageDescription: string;
-  readonly recoveryDescription: string;
-  beginOutage(): Promise<void>;
-  endOutage(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function ownRedis(): Promise<DemoRedis> {
-  let server: RedisServerHandle;
-  try {
-    server = await startRedisServer();
-  } catch (error) {
-    throw new Error(
-      "could not start redis-server from PATH (install it, e.g. `apt-get install redis-server`, " +
-        `or set REDIS_URL to a Redis to use): ${(error as Error).message.split("\n")[0]}`,
-    );
-  }
-  return {
-    url: server.url,
-    publisherUrl: server.url,
-    description: `started a throwaway redis-server on ${server.url} (pid ${server.pid}); it is stopped at the end`,
-    outageDescription: "stopping the demo's redis-server",
-    recoveryDescription: "Restarting redis-server on the same port.",
-    beginOutage: () => server.stop(),
-    endOutage: () => server.restart(),
-    close: () => server.stop(),
-  };
-}
-
-/**
- * REDIS_URL is someone else's server: the demo never stops it. The outage is real for the
- * publisher all the same: it connects through a local TCP proxy that the demo cuts and restores.
- */
-async function proxiedRedis(redisUrl: string): Promise<DemoRedis> {
-  const target = new URL(redisUrl);
-  const targetPort = Number(target.port || 6379);
-  const sockets = new Set<net.Socket>();
-  const proxy = net.createServer((client) => {
-    const upstream = net.connect(targetPort, target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      proxy.once("error", reject);
-      proxy.listen(port, "127.0.0.1", () => {
-        proxy.off("error", reject);
-        resolve();
-      });
-    });
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      proxy.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-  await listen(0);
-  const port = (proxy.address() as net.AddressInfo).port;
-  const publisherUrl = new URL(redisUrl);
-  publisherUrl.hostname = "127.0.0.1";
-  publisherUrl.port = String(port);
-  const shown = new URL(redisUrl);
-  shown.password = shown.password ? "***" : "";
-  return {
-    url: redisUrl,
-    publisherUrl: publisherUrl.href,
-    description: `using REDIS_URL (${shown.href}); the publisher connects through a local proxy on port ${port}`,
-    outageDescription:
-      "REDIS_URL is not the demo's server, so it is not stopped: the publisher's proxy to it is cut instead",
-    recoveryDescription: "Restoring the publisher's proxy to REDIS_URL.",
-    beginOutage: stopListening,
-    endOutage: () => listen(port),
-    close: async () => {
-      if (proxy.listening) await stopListening();
-    },
-  };
-}
-
-type Inbox<T> = ReturnType<typeof createInbox<T>>;
-
-/** Events as the subscriber hands them over, awaited one at a time and in order. */
-function createInbox<T>() {
-  const items: T[] = [];
-  const waiters: ((item: T) => void)[] = [];
-  return {
-    push(item: T) {
-      const waiter = waiters.shift();
-      if (waiter) waiter(item);
-      else items.push(item);
-    },
-    next(what: string): Promise<T> {
-      const item = items.shift();
-      if (item !== undefined) return Promise.resolve(item);
-      return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited ${WAIT_MS} ms for ${what}`)), WAIT_MS);
-        waiters.push((received) => {
-          clearTimeout(timer);
-          resolve(received);
-        });
-      });
-    },
-  };
-}
 
 interface Received {
   channel: ChannelName;
@@ -184,8 +67,8 @@ async function runDemo(redis: DemoRedis, cleanup: (() => Promise<unknown>)[]): P
   say(`Redis: ${redis.description}.`);
   say();
 
-  const inbox = createInbox<Received>();
-  const invalid = createInbox<InvalidMessage>();
+  const inbox = createInbox<Received>(WAIT_MS);
+  const invalid = createInbox<InvalidMessage>(WAIT_MS);
   const subscriber = await subscribeToEveryChannel(redis, inbox, invalid, cleanup);
   const publisher = createDemoPublisher(redis, cleanup);
 
