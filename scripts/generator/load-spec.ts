@@ -2,24 +2,18 @@
 // ContractModel that every emit step reads. Anything the generator does not understand is a
 // SpecError naming the spec path: nothing is skipped silently.
 
-import type {
-  AsyncAPIDocumentInterface,
-  ChannelInterface,
-  ChannelParameterInterface,
-  MessageInterface,
-  OperationInterface,
-} from "@asyncapi/parser";
+import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from "@asyncapi/parser";
 import { DiagnosticSeverity, Parser } from "@asyncapi/parser";
-
 import {
   type ContractChannel,
   type ContractExample,
   type ContractModel,
-  type ContractOperation,
-  type ContractParameter,
   type JsonSchema,
   SpecError,
 } from "./contract-model.js";
+import { operationsOn } from "./load-operations.js";
+import { assertAddressUsesOnlyDeclaredParameters, toContractParameter } from "./load-parameters.js";
+import { stringField } from "./spec-fields.js";
 
 // The model lives in contract-model.ts; importers of load-spec.ts keep finding it here.
 export type {
@@ -118,85 +112,6 @@ function objectPayloadSchemaOf(message: MessageInterface, at: string, specPath: 
   return payloadSchema;
 }
 
-interface ParameterContext {
-  readonly address: string;
-  readonly payloadSchema: JsonSchema;
-  /** The channel's spec path (`channels.<id>`). */
-  readonly at: string;
-  readonly specPath: string;
-}
-
-const PAYLOAD_LOCATION_PREFIX = "$message.payload#";
-
-/**
- * A parameter takes its constraints from the payload field it points to, so the address and the
- * payload can never disagree about what a valid value is.
- */
-function toContractParameter(
-  parameter: ChannelParameterInterface,
-  context: ParameterContext,
-): ContractParameter {
-  const { address, payloadSchema, at, specPath } = context;
-  const paramAt = `${at}.parameters.${parameter.id()}`;
-  const location = parameter.location();
-  if (!location?.startsWith(PAYLOAD_LOCATION_PREFIX)) {
-    throw new SpecError(
-      specPath,
-      paramAt,
-      "a parameter needs `location: $message.payload#/<field>` so that its constraints come from the payload schema",
-    );
-  }
-  const payloadPointer = location.slice(PAYLOAD_LOCATION_PREFIX.length);
-  const field = resolvePointer(payloadSchema, payloadPointer);
-  if (field?.type !== "string" || typeof field.pattern !== "string") {
-    throw new SpecError(
-      specPath,
-      paramAt,
-      `location ${location} must point to a string field with a pattern`,
-    );
-  }
-  if (!isRequiredTopLevelField(payloadSchema, payloadPointer)) {
-    throw new SpecError(specPath, paramAt, `location ${location} must point to a required field`);
-  }
-  if (typeof field.maxLength !== "number") {
-    throw new SpecError(specPath, paramAt, `location ${location} must point to a field with a maxLength`);
-  }
-  if (!address.includes(`{${parameter.id()}}`)) {
-    throw new SpecError(specPath, paramAt, `the address ${address} has no {${parameter.id()}}`);
-  }
-  return {
-    name: parameter.id(),
-    description: (parameter.description() ?? "").trim(),
-    payloadPointer,
-    pattern: field.pattern,
-    minLength: typeof field.minLength === "number" ? field.minLength : 0,
-    maxLength: field.maxLength,
-  };
-}
-
-// A parameter's value must always be present, or the address could not be built from the payload.
-function isRequiredTopLevelField(payloadSchema: JsonSchema, payloadPointer: string): boolean {
-  return Array.isArray(payloadSchema.required) && payloadSchema.required.includes(payloadPointer.slice(1));
-}
-
-/** Every `{name}` in the address needs a declared parameter, or nothing would constrain its value. */
-function assertAddressUsesOnlyDeclaredParameters(
-  address: string,
-  parameters: readonly ContractParameter[],
-  at: string,
-  specPath: string,
-): void {
-  for (const [, name] of address.matchAll(/\{([^}]*)\}/g)) {
-    if (!parameters.some((p) => p.name === name)) {
-      throw new SpecError(
-        specPath,
-        at,
-        `the address ${address} uses {${name}}, which is not a declared parameter`,
-      );
-    }
-  }
-}
-
 /** At least two examples per message, so the contract tests see more than one shape of payload. */
 function examplesOf(message: MessageInterface, at: string, specPath: string): ContractExample[] {
   const examples = message
@@ -217,71 +132,6 @@ function examplesOf(message: MessageInterface, at: string, specPath: string): Co
   return examples;
 }
 
-/** The operations that use this channel, sorted by id for a stable emit order. */
-function operationsOn(
-  channel: ChannelInterface,
-  document: AsyncAPIDocumentInterface,
-  specPath: string,
-): ContractOperation[] {
-  return document
-    .operations()
-    .all()
-    .filter((operation) =>
-      operation
-        .channels()
-        .all()
-        .some((c) => c.id() === channel.id()),
-    )
-    .map((operation) => toContractOperation(operation, document, specPath))
-    .sort((a, b) => a.id.localeCompare(b.id));
-}
-
-function toContractOperation(
-  operation: OperationInterface,
-  document: AsyncAPIDocumentInterface,
-  specPath: string,
-): ContractOperation {
-  const action = operation.action();
-  if (action !== "send" && action !== "receive") {
-    throw new SpecError(specPath, `operations.${operation.id()}`, `unknown action ${String(action)}`);
-  }
-  const id = operation.id() ?? "";
-  return {
-    id,
-    action,
-    title: stringField(operation.json(), "title") ?? id,
-    description: (operation.description() ?? "").trim(),
-    service: serviceOf(operation, document, specPath),
-  };
-}
-
-const SERVICE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-
-/** The one tag of an operation names the service performing it; it must be declared in components.tags. */
-function serviceOf(
-  operation: OperationInterface,
-  document: AsyncAPIDocumentInterface,
-  specPath: string,
-): string {
-  const at = `operations.${operation.id()}.tags`;
-  const tags = operation.tags().all();
-  const tag = tags[0];
-  if (tags.length !== 1 || !tag) {
-    throw new SpecError(specPath, at, "each operation needs exactly one tag: the service that performs it");
-  }
-  const name = tag.name();
-  if (!SERVICE_ID.test(name)) {
-    throw new SpecError(specPath, at, `the service ${JSON.stringify(name)} must be a kebab-case id`);
-  }
-  const components = document.json().components as { tags?: Record<string, { name?: unknown }> } | undefined;
-  const componentTags = components?.tags ?? {};
-  const declared = Object.values(componentTags).some((t) => t.name === name);
-  if (!declared) {
-    throw new SpecError(specPath, at, `the service ${name} is not declared in components.tags`);
-  }
-  return name;
-}
-
 /** Removes the parser's `x-parser-*` annotations, which Ajv's strict mode would reject. */
 export function stripParserKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripParserKeys);
@@ -293,18 +143,4 @@ export function stripParserKeys(value: unknown): unknown {
     );
   }
   return value;
-}
-
-function resolvePointer(schema: JsonSchema, pointer: string): JsonSchema | undefined {
-  let node: JsonSchema | undefined = schema;
-  for (const segment of pointer.split("/").slice(1)) {
-    const properties = node?.properties as Record<string, JsonSchema> | undefined;
-    node = properties?.[segment];
-  }
-  return node;
-}
-
-function stringField(json: unknown, key: string): string | undefined {
-  const value = (json as Record<string, unknown>)[key];
-  return typeof value === "string" ? value : undefined;
 }
