@@ -9,6 +9,7 @@ import {
   RedisClusterError,
   startClusterNode,
 } from "./redis-cluster-launch.js";
+import { type ClusterNodeInfo, parseClusterNodes, slotMapKey } from "./redis-cluster-nodes.js";
 import type { RedisServerHandle } from "./redis-server.js";
 
 export interface RedisClusterOptions {
@@ -20,18 +21,6 @@ export interface RedisClusterOptions {
   readonly args?: readonly string[];
   /** Every node requires this password (requirepass, and masterauth for the replicas); the fixture uses it too. */
   readonly password?: string;
-}
-
-export interface ClusterNodeInfo {
-  readonly id: string;
-  readonly port: number;
-  /** pid of the node's process; undefined once it was killed or stopped. */
-  readonly pid: number | undefined;
-  readonly role: "master" | "replica";
-  /** The master a replica follows; undefined for a master. */
-  readonly masterId: string | undefined;
-  /** The node is gone (killed): other nodes report it as failed. */
-  readonly failed: boolean;
 }
 
 export interface RedisClusterHandle {
@@ -50,6 +39,14 @@ export interface RedisClusterHandle {
    * then waits until its replica is promoted and the cluster is ok again. Returns the new master.
    */
   killMaster(port: number): Promise<ClusterNodeInfo>;
+  /**
+   * SIGKILLs one shard whole: the master at `port`, once it has written out what it acknowledged, and its
+   * replicas first, so that none is promoted. Waits until the other nodes mark them failed and report the
+   * cluster down. Returns the killed nodes, for restartNodes.
+   */
+  killShard(port: number): Promise<ClusterNodeInfo[]>;
+  /** Starts killed nodes again on their ports, with their own nodes.conf; waits until the cluster is settled. */
+  restartNodes(ports: readonly number[]): Promise<void>;
   /** Moves one slot to another master with CLUSTER SETSLOT (and MIGRATE for any keys in it); waits until all agree. */
   migrateSlot(slot: number, toPort: number): Promise<void>;
   /** Waits until every live node reports cluster_state:ok and all agree on the slot map. */
@@ -58,6 +55,7 @@ export interface RedisClusterHandle {
   stop(): Promise<void>;
 }
 
+export { type ClusterNodeInfo, parseClusterNodes } from "./redis-cluster-nodes.js";
 export { RedisClusterError };
 
 const MASTERS = 3;
@@ -105,6 +103,8 @@ class ClusterControl {
       masterFor: (channel) => this.masterFor(channel),
       connectTo: (port) => this.connectTo(port),
       killMaster: (port) => this.killMaster(port),
+      killShard: (port) => this.killShard(port),
+      restartNodes: (ports) => this.restartNodes(ports),
       migrateSlot: (slot, toPort) => this.migrateSlot(slot, toPort),
       waitUntilSettled: () => this.waitUntilSettled(),
       stop: () => this.stop(),
@@ -168,9 +168,7 @@ class ClusterControl {
     if (replica === undefined) throw new RedisClusterError(`master ${port} has no live replica to take over`);
     // Its subscribers first get what it acknowledged: a test counting arrivals must not see pub/sub's own loss.
     await holdPublishesUntilFlushed(this.admin(port));
-    this.admins.get(port)?.disconnect();
-    this.admins.delete(port);
-    await this.servers.get(port)?.kill();
+    await this.killNode(port);
     await this.waitFor(`replica ${replica.port} to replace master ${port}`, async () => {
       const info = String(await this.admin(replica.port).info("replication"));
       return /^role:master/m.test(info);
@@ -179,6 +177,40 @@ class ClusterControl {
     const promoted = (await this.nodes()).find((node) => node.id === replica.id);
     if (promoted?.role !== "master") throw new RedisClusterError(`replica ${replica.port} was not promoted`);
     return promoted;
+  }
+
+  async killShard(port: number): Promise<ClusterNodeInfo[]> {
+    const nodes = await this.nodes();
+    const master = nodes.find((node) => node.port === port && node.role === "master" && !node.failed);
+    if (master === undefined) throw new RedisClusterError(`port ${port} is not a live master`);
+    const shard = [...nodes.filter((node) => node.masterId === master.id && !node.failed), master];
+    await holdPublishesUntilFlushed(this.admin(port));
+    for (const node of shard) await this.killNode(node.port);
+    const killed = new Set(shard.map((node) => node.id));
+    await this.waitFor(`the other nodes to mark shard ${port} failed`, async () => {
+      const seen = (await this.nodes()).filter((node) => killed.has(node.id));
+      const [live = -1] = this.livePorts();
+      const state = String(await this.admin(live).call("CLUSTER", "INFO"));
+      return seen.every((node) => node.failed) && /^cluster_state:fail/m.test(state);
+    });
+    return shard;
+  }
+
+  async restartNodes(ports: readonly number[]): Promise<void> {
+    for (const port of ports) {
+      const server = this.servers.get(port);
+      if (server === undefined) throw new RedisClusterError(`port ${port} is not a node of this cluster`);
+      if (server.running) throw new RedisClusterError(`node ${port} is running`);
+      await server.restart();
+    }
+    await this.waitUntilSettled();
+    await this.waitUntilReplicasSynced();
+  }
+
+  async killNode(port: number): Promise<void> {
+    this.admins.get(port)?.disconnect();
+    this.admins.delete(port);
+    await this.servers.get(port)?.kill();
   }
 
   async migrateSlot(slot: number, toPort: number): Promise<void> {
@@ -269,23 +301,4 @@ class ClusterControl {
     })();
     return this.#stopping;
   }
-}
-
-function slotMapKey(owners: Map<number, string>): string {
-  return [...owners].map(([slot, id]) => `${slot}=${id}`).join(",");
-}
-
-/** Parses CLUSTER NODES: `<id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slots...>`. */
-export function parseClusterNodes(text: string): Omit<ClusterNodeInfo, "pid">[] {
-  return text
-    .trim()
-    .split("\n")
-    .map((line) => {
-      const [id = "", address = "", flags = "", master = "-"] = line.split(" ");
-      const port = Number(address.split("@")[0]?.split(":").pop());
-      const flagList = flags.split(",");
-      const role = flagList.includes("master") ? ("master" as const) : ("replica" as const);
-      const failed = flagList.includes("fail") || flagList.includes("fail?");
-      return { id, port, role, masterId: master === "-" ? undefined : master, failed };
-    });
 }

@@ -1,10 +1,8 @@
 // Starting a redis-server child until it answers PING, and the retries around a port that another
 // process took first: a new free port when the caller let us choose, a short wait on a fixed one.
 import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { findFreePort } from "./free-port.js";
+import { ensureServerDir, makeServerDir, removeServerDir } from "./redis-server-dir.js";
 import { RedisServerPortInUseError, RedisServerStartError } from "./redis-server-errors.js";
 import { delay, ServerProcess } from "./redis-server-process.js";
 import { type RedisTlsFiles, tlsArgs } from "./redis-server-tls.js";
@@ -26,27 +24,45 @@ export interface LaunchedServer {
   readonly tlsPort: number | undefined;
   /** The full extra arguments it was started with, so a restart can reuse them. */
   readonly args: readonly string[];
+  /** Its --dir, which a restart reuses too. */
+  readonly dir: string;
 }
 
 /** A port found free can be taken before redis binds it: pick other ports (TLS one included) instead of waiting. */
 export async function launchOnFreePort(request: LaunchRequest): Promise<LaunchedServer> {
-  let tlsPort = await pickTlsPort(request.tls);
-  for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort();
-    const args = serverArgs(request, tlsPort);
-    try {
-      return { server: await launch(port, args, request.readyTimeoutMs), port, tlsPort, args };
-    } catch (error) {
-      if (!(error instanceof RedisServerPortInUseError) || attempt >= BIND_RETRY_ATTEMPTS) throw error;
-      tlsPort = await pickTlsPort(request.tls);
+  return await withNewDir(async (dir) => {
+    let tlsPort = await pickTlsPort(request.tls);
+    for (let attempt = 1; ; attempt++) {
+      const port = await findFreePort();
+      const args = serverArgs(request, tlsPort);
+      try {
+        return { server: await launch(port, args, request.readyTimeoutMs, dir), port, tlsPort, args, dir };
+      } catch (error) {
+        if (!(error instanceof RedisServerPortInUseError) || attempt >= BIND_RETRY_ATTEMPTS) throw error;
+        tlsPort = await pickTlsPort(request.tls);
+      }
     }
-  }
+  });
 }
 
 export async function launchOnFixedPort(port: number, request: LaunchRequest): Promise<LaunchedServer> {
-  const tlsPort = await pickTlsPort(request.tls);
-  const args = serverArgs(request, tlsPort);
-  return { server: await launchRetryingBind(port, args, request.readyTimeoutMs), port, tlsPort, args };
+  return await withNewDir(async (dir) => {
+    const tlsPort = await pickTlsPort(request.tls);
+    const args = serverArgs(request, tlsPort);
+    const server = await launchRetryingBind(port, args, request.readyTimeoutMs, dir);
+    return { server, port, tlsPort, args, dir };
+  });
+}
+
+/** A first start that fails leaves no directory behind. */
+async function withNewDir(start: (dir: string) => Promise<LaunchedServer>): Promise<LaunchedServer> {
+  const dir = makeServerDir();
+  try {
+    return await start(dir);
+  } catch (error) {
+    removeServerDir(dir);
+    throw error;
+  }
 }
 
 // Restarting on the same port can race with the old socket's teardown or another process: retry briefly.
@@ -54,10 +70,11 @@ export async function launchRetryingBind(
   port: number,
   args: readonly string[],
   readyTimeoutMs: number,
+  dir: string,
 ): Promise<ServerProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(port, args, readyTimeoutMs);
+      return await launch(port, args, readyTimeoutMs, dir);
     } catch (error) {
       if (!(error instanceof RedisServerPortInUseError) || attempt >= BIND_RETRY_ATTEMPTS) throw error;
       await delay(BIND_RETRY_DELAY_MS);
@@ -74,8 +91,13 @@ function serverArgs(request: LaunchRequest, tlsPort: number | undefined): string
   return [...request.args, ...(tls && tlsPort ? tlsArgs(tls, tlsPort) : [])];
 }
 
-async function launch(port: number, args: readonly string[], readyTimeoutMs: number): Promise<ServerProcess> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `redis-test-${port}-`));
+async function launch(
+  port: number,
+  args: readonly string[],
+  readyTimeoutMs: number,
+  dir: string,
+): Promise<ServerProcess> {
+  ensureServerDir(dir);
   // No persistence and loopback only: a test server leaves nothing behind and is reachable from nowhere else.
   const child = spawn(
     REDIS_SERVER_BINARY,
@@ -94,7 +116,7 @@ async function launch(port: number, args: readonly string[], readyTimeoutMs: num
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  const server = new ServerProcess(child, dir);
+  const server = new ServerProcess(child);
   try {
     await server.waitUntilReady(port, readyTimeoutMs);
     return server;

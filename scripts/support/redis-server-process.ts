@@ -1,7 +1,6 @@
 // One running redis-server child: its output, readiness, stop and kill. Every live one is tracked here,
 // so stopAllRedisServers() and the exit hook can end them; nothing else owns that set.
 import type { ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import net from "node:net";
 
 const OUTPUT_LIMIT_BYTES = 16 * 1024;
@@ -15,10 +14,7 @@ export class ServerProcess {
   private outputText = "";
   private stopping: Promise<void> | undefined;
 
-  constructor(
-    readonly child: ChildProcess,
-    private readonly dir: string,
-  ) {
+  constructor(readonly child: ChildProcess) {
     liveServers.add(this);
     // Drain both pipes: a full pipe would block redis-server on its own log writes.
     const keep = (chunk: Buffer) => {
@@ -31,7 +27,6 @@ export class ServerProcess {
         if (this.exited) return;
         this.exited = true;
         liveServers.delete(this);
-        fs.rmSync(this.dir, { recursive: true, force: true });
         resolve();
       };
       // "close" comes after the output pipes are drained, so output() is complete by then.

@@ -1,7 +1,9 @@
 // Starts throw-away redis-server processes on free ports for the tests, the demo and the benchmarks, so
 // none of them touches the machine's shared Redis on 6379. Every started server is tracked;
 // stopAllRedisServers() (or process exit) ends them. This module is the public face: the parts live in
-// free-port.ts, redis-server-launch.ts, redis-server-process.ts, redis-server-tls.ts and redis-server-errors.ts.
+// free-port.ts, redis-server-launch.ts, redis-server-process.ts, redis-server-dir.ts, redis-server-tls.ts and
+// redis-server-errors.ts.
+import { removeServerDir } from "./redis-server-dir.js";
 import { launchOnFixedPort, launchOnFreePort, launchRetryingBind } from "./redis-server-launch.js";
 import type { ServerProcess } from "./redis-server-process.js";
 import type { RedisTlsFiles } from "./redis-server-tls.js";
@@ -32,11 +34,11 @@ export interface RedisServerHandle {
   readonly running: boolean;
   /** The last lines redis-server wrote, for failure messages. */
   output(): string;
-  /** SIGTERM, then wait for exit. Safe to call twice or on a stopped server. */
+  /** SIGTERM, then wait for exit, and remove its directory. Safe to call twice or on a stopped server. */
   stop(): Promise<void>;
-  /** SIGKILL, then wait for exit: the server disappears without a shutdown. */
+  /** SIGKILL, then wait for exit: the server disappears without a shutdown; its directory stays, as after a crash. */
   kill(): Promise<void>;
-  /** Stops the server if it runs, then starts it again on the same port and waits until it answers. */
+  /** Stops the server if it runs, then starts it again on the same port and directory, and waits until it answers. */
   restart(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     options.port === undefined
       ? await launchOnFreePort(request)
       : await launchOnFixedPort(options.port, request);
-  const { port, tlsPort, args } = launched;
+  const { port, tlsPort, args, dir } = launched;
   // restart() replaces the process behind the handle; the handle itself stays the caller's.
   let current: ServerProcess = launched.server;
 
@@ -73,13 +75,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     output: () => current.output(),
     stop: async () => {
       await current.stop();
+      removeServerDir(dir);
     },
     kill: async () => {
       await current.kill();
     },
     restart: async () => {
       await current.stop();
-      current = await launchRetryingBind(port, args, request.readyTimeoutMs);
+      current = await launchRetryingBind(port, args, request.readyTimeoutMs, dir);
     },
   };
 }

@@ -96,9 +96,35 @@ describe("startRedisCluster", () => {
     await expect(cluster.killMaster(victim.port)).rejects.toThrow(/not a live master/);
   });
 
+  it("restarts the killed master on its port: it comes back as a replica of the one that replaced it", async () => {
+    const dead = (await cluster.nodes()).find((node) => node.failed);
+    const owner = await cluster.masterFor(CHANNEL);
+    await cluster.restartNodes([dead?.port ?? -1]);
+    const back = (await cluster.nodes()).find((node) => node.id === dead?.id);
+    expect(back).toMatchObject({ role: "replica", masterId: owner.id, failed: false });
+    expect(isAlive(back?.pid)).toBe(true);
+    await expect(cluster.restartNodes([owner.port])).rejects.toThrow(/is running/);
+  });
+
+  it("kills a shard whole, master and replica: the cluster is down until both are restarted", async () => {
+    const owner = await cluster.masterFor(CHANNEL);
+    const killed = await cluster.killShard(owner.port);
+    expect(killed.map((node) => node.role).sort()).toEqual(["master", "replica"]);
+    for (const node of killed) expect(isAlive(node.pid)).toBe(false);
+    const [live] = (await cluster.nodes()).filter((node) => !node.failed);
+    const observer = cluster.connectTo(live?.port ?? -1);
+    expect(String(await observer.call("CLUSTER", "INFO"))).toMatch(/^cluster_state:fail/m);
+    await expect(observer.call("SPUBLISH", CHANNEL, "x")).rejects.toThrow(/CLUSTERDOWN|MOVED/);
+
+    await cluster.restartNodes(killed.map((node) => node.port));
+    expect((await cluster.masterFor(CHANNEL)).id).toBe(owner.id);
+    expect(String(await observer.call("CLUSTER", "INFO"))).toMatch(/^cluster_state:ok/m);
+    expect((await cluster.nodes()).filter((node) => node.failed)).toEqual([]);
+  });
+
   it("stop() ends every node it started, and is safe to call twice", async () => {
     const pids = (await cluster.nodes()).map((node) => node.pid).filter((pid) => pid !== undefined);
-    expect(pids.length).toBe(5);
+    expect(pids.length).toBe(6);
     await Promise.all([cluster.stop(), cluster.stop()]);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });

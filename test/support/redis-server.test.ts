@@ -1,5 +1,7 @@
 // Proves the test Redis helper: real servers on free ports that start, stop, die and come back on the same port.
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -89,6 +91,26 @@ describe("startRedisServer", () => {
     expect(server.pid).not.toBe(firstPid);
     // The long-lived client reconnects by itself to the same address and finds an empty server.
     expect(await client.get("survives-restart")).toBeNull();
+    await server.stop();
+  });
+
+  it("keeps its directory (a cluster node's nodes.conf) across kill() and restart(); stop() removes it", async () => {
+    const server = await startRedisServer();
+    const [, dir = ""] = (await connect(server).config("GET", "dir")) as string[];
+    const marker = path.join(dir, "nodes.conf");
+    fs.writeFileSync(marker, "kept");
+
+    await server.kill();
+    expect(fs.readFileSync(marker, "utf8")).toBe("kept");
+    await server.restart();
+    expect(await connect(server).config("GET", "dir")).toEqual(["dir", dir]);
+    expect(fs.readFileSync(marker, "utf8")).toBe("kept");
+
+    await server.stop();
+    expect(fs.existsSync(dir)).toBe(false);
+    await server.restart(); // a stopped server can come back: its directory is made again, empty
+    expect(await connect(server).config("GET", "dir")).toEqual(["dir", dir]);
+    expect(fs.readdirSync(dir)).toEqual([]);
     await server.stop();
   });
 
