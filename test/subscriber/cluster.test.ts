@@ -1,7 +1,9 @@
 // The subscriber on a real Redis Cluster (one per file; the tests run in order on it), fed by the package's
 // publisher: events flow on every channel in classic and sharded mode, sharded mode refuses patterns loudly,
 // and a slot migration or the failover of the master that owns a channel's slot ends in a resubscription
-// and a `gap` event, with nothing lost and the order kept (the publisher retries or buffers meanwhile).
+// and a `gap` event, with nothing lost and the order kept (the publisher retries or buffers meanwhile). The
+// failed master then comes back as a replica without disturbing anyone, and last, a whole shard dies and
+// returns: no node serves the slot for a while, and still nothing is lost.
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChannelName, channelNames } from "../../generated/index.js";
@@ -195,5 +197,58 @@ describe("sharded mode", () => {
     expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
     expect(await shardSubscribers(promoted.port, SIGNALS)).toBe(1);
     expect(subscriber.stats().reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it("the master killed above comes back as a replica: delivery goes on, no gap, nothing lost", async () => {
+    const { received, gaps, handleEveryChannel } = watched("sharded");
+    await handleEveryChannel();
+    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
+    const stream = steadySignals(publisher);
+    await waitFor(() => received.length >= 20, "the stream to flow before the old master returns");
+    const [dead] = (await cluster.nodes()).filter((node) => node.failed);
+    await cluster.restartNodes([dead?.port ?? -1]);
+    const owner = await cluster.masterFor(SIGNALS);
+    expect((await cluster.nodes()).find((node) => node.id === dead?.id)).toMatchObject({
+      role: "replica",
+      masterId: owner.id,
+    });
+    const atReturn = stream.count();
+    await waitFor(() => stream.count() >= atReturn + 20, "the stream to go on after the return");
+    const published = await stream.stop();
+    await waitFor(() => received.length >= published, "every event to arrive");
+    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
+    expect(gaps).toEqual([]);
+  });
+
+  it("no node serves the channel's slot (its master and replica both die): a gap, buffered, then everything in order once they return", async () => {
+    const { received, gaps, handleEveryChannel } = watched("sharded");
+    await handleEveryChannel();
+    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
+    const stream = steadySignals(publisher);
+    await waitFor(() => received.length >= 20, "the stream to flow before the shard dies");
+    const owner = await cluster.masterFor(SIGNALS);
+    const beforeKill = new Date();
+    const killed = await cluster.killShard(owner.port);
+    await waitFor(
+      () => publisher.stats().buffered > 0,
+      "the publisher to buffer while no node serves the slot",
+    );
+
+    await cluster.restartNodes(killed.map((node) => node.port));
+    await waitFor(
+      () => gaps.some((gap) => gap.topics.includes(SIGNALS)),
+      "the gap of the dead shard's address",
+    );
+    const gap = gaps.find((g) => g.topics.includes(SIGNALS)) as Gap;
+    expect(gap.to.getTime()).toBeGreaterThanOrEqual(beforeKill.getTime());
+    const atReturn = stream.count();
+    await waitFor(() => stream.count() >= atReturn + 20, "the stream to go on after the shard returns");
+    const published = await stream.stop();
+    await waitFor(
+      () => received.length >= published && publisher.stats().bufferSize === 0,
+      "every event to arrive",
+    );
+    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
+    expect(await shardSubscribers(owner.port, SIGNALS)).toBe(1);
   });
 });
