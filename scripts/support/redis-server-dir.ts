@@ -1,6 +1,6 @@
 // The working directory (--dir) of one test server's handle. It outlives a kill and a restart, as a real
 // machine's would: a cluster node finds its nodes.conf again and rejoins as the same node. stop() removes
-// it; the exit hook removes whatever a test run left.
+// it; stopAllRedisServers() and the exit hook remove whatever a test file left.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +24,9 @@ export function removeServerDir(dir: string): void {
   liveDirs.delete(dir);
 }
 
-process.once("exit", () => {
-  for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Every directory still there; for stopAllRedisServers(), once its servers are down. */
+export function removeAllServerDirs(): void {
+  for (const dir of liveDirs) removeServerDir(dir);
+}
+
+process.once("exit", removeAllServerDirs);

@@ -2,6 +2,7 @@
 // so stopAllRedisServers() and the exit hook can end them; nothing else owns that set.
 import type { ChildProcess } from "node:child_process";
 import net from "node:net";
+import { removeAllServerDirs } from "./redis-server-dir.js";
 
 const OUTPUT_LIMIT_BYTES = 16 * 1024;
 const STOP_GRACE_MS = 10_000;
@@ -77,9 +78,10 @@ export class ServerProcess {
   }
 }
 
-/** Stops every server started by this process; use as `afterAll(stopAllRedisServers)`. */
+/** Stops every server started by this process and removes their directories; use as `afterAll(stopAllRedisServers)`. */
 export async function stopAllRedisServers(): Promise<void> {
   await Promise.all([...liveServers].map((server) => server.stop()));
+  removeAllServerDirs();
 }
 
 /** True when something on the port answers a RESP PING with any reply (+PONG, -NOAUTH, -LOADING...). */

@@ -114,6 +114,21 @@ describe("startRedisServer", () => {
     await server.stop();
   });
 
+  it("stopAllRedisServers() removes the directories of running and of killed servers", async () => {
+    const running = await startRedisServer();
+    const killed = await startRedisServer();
+    const dirs = await Promise.all(
+      [running, killed].map(
+        async (server) => ((await connect(server).config("GET", "dir")) as string[])[1] ?? "",
+      ),
+    );
+    await killed.kill();
+    expect(dirs.map((dir) => fs.existsSync(dir))).toEqual([true, true]);
+    await stopAllRedisServers();
+    expect(running.running).toBe(false);
+    expect(dirs.map((dir) => fs.existsSync(dir))).toEqual([false, false]);
+  });
+
   it("restart() of a running server stops it first and reuses the port", async () => {
     const server = await startRedisServer();
     const firstPid = server.pid ?? -1;
