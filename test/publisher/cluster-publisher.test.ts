@@ -245,6 +245,48 @@ describe("publisher on a Redis Cluster", () => {
     expect((failure as PublishError).message).toMatch(/WRONGPASS/);
   }, 30_000);
 
+  it.each(["classic", "sharded"] as const)(
+    "%s: an ACL user who may not publish on the channel gets NOPERM at once: never retried, never buffered",
+    async (mode) => {
+      // The same user on every node, as ACL files would define it: it may publish on orders.* only.
+      for (const { port } of cluster.startupNodes) {
+        const node = cluster.connectTo(port);
+        await node.call(
+          "ACL",
+          "SETUSER",
+          "orders-only",
+          "on",
+          ">orders",
+          "resetchannels",
+          "&orders.*",
+          "+@all",
+        );
+        node.disconnect();
+      }
+      const publisher = createPublisher({
+        connection: {
+          cluster: cluster.startupNodes,
+          clusterOptions: { redisOptions: { username: "orders-only", password: "orders" } },
+        },
+        mode,
+        retry: { maxElapsedMs: 60_000 }, // were it retrying, the test would time out
+      });
+      cleanups.push(() => publisher.close());
+      const retried: unknown[] = [];
+      publisher.on("retried", (event) => retried.push(event));
+      expect(await publisher.publish("orders.executed", firstExample("orders.executed"))).toMatchObject({
+        status: "published",
+      });
+      const failure = await publisher.publish(SIGNALS, signalEvent(1)).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(PublishError);
+      expect(failure).toMatchObject({ transient: false, attempts: 1, channel: SIGNALS });
+      expect(String((failure as PublishError).cause)).toMatch(/NOPERM/);
+      expect(retried).toEqual([]);
+      expect(publisher.stats()).toMatchObject({ bufferSize: 0, buffered: 0 });
+    },
+    30_000,
+  );
+
   it("an unreachable cluster: the publish waits for it within the retry budget, then fails with why", async () => {
     const closedPort = await findFreePort();
     const publisher = createPublisher({
