@@ -8,11 +8,22 @@ import type { Redis } from "ioredis";
 const POLL_MS = 1;
 const PAUSE_MS = 30_000;
 
-/** Holds new PUBLISH/SPUBLISH on the server behind `admin`, and resolves once no client has output pending. */
-export async function holdPublishesUntilFlushed(admin: Redis): Promise<void> {
+/**
+ * Holds new PUBLISH/SPUBLISH on the server behind `admin`, and resolves once no client has output pending.
+ * A client that never reads would hold it forever: after `timeoutMs` it fails, naming the clients.
+ */
+export async function holdPublishesUntilFlushed(admin: Redis, timeoutMs = 20_000): Promise<void> {
   await admin.call("CLIENT", "PAUSE", PAUSE_MS, "WRITE");
   const self = String(await admin.call("CLIENT", "ID"));
-  while (clientsWithPendingOutput(String(await admin.call("CLIENT", "LIST")), self).length > 0) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = String(await admin.call("CLIENT", "LIST"));
+    const pending = clientsWithPendingOutput(list, self);
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) {
+      const lines = list.split("\n").filter((line) => pending.includes(/^id=(\d+)/.exec(line)?.[1] ?? ""));
+      throw new Error(`output still pending after ${timeoutMs} ms for:\n${lines.join("\n")}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

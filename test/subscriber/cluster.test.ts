@@ -14,6 +14,7 @@ import {
   createSubscriber,
   type Gap,
   ShardedPatternError,
+  SubscribeFailedError,
   type Subscriber,
   topicsFor,
 } from "../../src/subscriber/index.js";
@@ -117,6 +118,40 @@ describe.each(["classic", "sharded"] as const)("%s mode on a cluster", (mode) =>
       const arrived = received.filter((r) => r.address === address).map((r) => r.eventId);
       expect(arrived, address).toEqual(sent.get(address));
     }
+    expect(errors).toEqual([]);
+  });
+
+  it("a subscription the ACL refuses: handle() rejects with SubscribeFailedError (NOPERM); an allowed channel delivers", async () => {
+    // The same user on every node, as ACL files would define it: it may read orders.* only.
+    for (const { port } of cluster.startupNodes) {
+      const node = cluster.connectTo(port);
+      await node.call(
+        "ACL",
+        "SETUSER",
+        "orders-reader",
+        "on",
+        ">orders",
+        "resetchannels",
+        "&orders.*",
+        "+@all",
+      );
+      node.disconnect();
+    }
+    const asReader = new Cluster([...cluster.startupNodes], {
+      lazyConnect: true,
+      redisOptions: { username: "orders-reader", password: "orders" },
+    });
+    cleanups.push(() => asReader.disconnect());
+    const { subscriber, received, errors } = watched(mode, asReader);
+    const refused = await subscriber.handle(SIGNALS, () => {}).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SubscribeFailedError);
+    expect((refused as SubscribeFailedError).topic).toBe(SIGNALS);
+    expect(String((refused as SubscribeFailedError).cause)).toMatch(/NOPERM/);
+    await subscriber.handle("orders.executed", (event, context) => {
+      received.push({ address: context.address, eventId: event.event_id ?? "", numSignals: undefined });
+    });
+    const sent = await publishExample(clusterPublisher(mode), "orders.executed");
+    await waitFor(() => received.some((r) => r.eventId === sent), "the allowed channel's event");
     expect(errors).toEqual([]);
   });
 });

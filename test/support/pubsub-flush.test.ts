@@ -22,6 +22,35 @@ async function clientListCalls(client: Redis): Promise<number> {
   return Number(/^cmdstat_client\|list:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
 }
 
+/** A server without pub/sub output limits, an admin connection for the helper and an observer for the test. */
+async function serverWithClients() {
+  const redis = await redisServerForTest(cleanups);
+  const admin = new Redis(redis.url);
+  const observer = new Redis(redis.url);
+  cleanups.push(
+    () => admin.disconnect(),
+    () => observer.disconnect(),
+  );
+  await admin.config("SET", "client-output-buffer-limit", "pubsub 0 0 0");
+  return { redis, admin, observer };
+}
+
+/** A subscriber that has stopped reading and is owed 24 MB: more than the kernel's socket buffers take. */
+async function stalledSubscriberOwed(port: number, publisher: Redis) {
+  const slow = net.connect(port, "127.0.0.1");
+  cleanups.push(() => slow.destroy());
+  const received = { bytes: 0 };
+  slow.on("data", (chunk) => {
+    received.bytes += chunk.length;
+  });
+  slow.write("SUBSCRIBE big\r\n");
+  await waitFor(() => received.bytes > 0, "the SUBSCRIBE reply");
+  slow.pause();
+  const body = "x".repeat(24 * 1024 * 1024);
+  expect(await publisher.publish("big", body)).toBe(1);
+  return { slow, received, body };
+}
+
 describe("clientsWithPendingOutput", () => {
   it("names the clients other than itself with bytes in the static buffer or the reply list", () => {
     const list = [
@@ -39,28 +68,9 @@ describe("clientsWithPendingOutput", () => {
 
 describe("holdPublishesUntilFlushed", () => {
   it("waits while a subscriber that reads nothing is owed a message, and resolves once it has read it all", async () => {
-    const redis = await redisServerForTest(cleanups);
-    const admin = new Redis(redis.url);
-    const observer = new Redis(redis.url);
-    cleanups.push(
-      () => admin.disconnect(),
-      () => observer.disconnect(),
-    );
-    await admin.config("SET", "client-output-buffer-limit", "pubsub 0 0 0");
+    const { redis, admin, observer } = await serverWithClients();
 
-    // A subscriber that stops reading: more than the kernel's socket buffers can take stays in Redis.
-    const slow = net.connect(redis.port, "127.0.0.1");
-    cleanups.push(() => slow.destroy());
-    let received = 0;
-    slow.on("data", (chunk) => {
-      received += chunk.length;
-    });
-    slow.write("SUBSCRIBE big\r\n");
-    await waitFor(() => received > 0, "the SUBSCRIBE reply");
-    slow.pause();
-    const body = "x".repeat(24 * 1024 * 1024);
-    expect(await observer.publish("big", body)).toBe(1);
-
+    const { slow, received, body } = await stalledSubscriberOwed(redis.port, observer);
     let flushed = false;
     const holding = holdPublishesUntilFlushed(admin).then(() => {
       flushed = true;
@@ -81,8 +91,17 @@ describe("holdPublishesUntilFlushed", () => {
     const frame = `*3\r\n$7\r\nmessage\r\n$3\r\nbig\r\n$${body.length}\r\n`;
     const subscribeReply = "*3\r\n$9\r\nsubscribe\r\n$3\r\nbig\r\n:1\r\n";
     await waitFor(
-      () => received === subscribeReply.length + frame.length + body.length + 2,
+      () => received.bytes === subscribeReply.length + frame.length + body.length + 2,
       "the whole message",
+    );
+    await admin.call("CLIENT", "UNPAUSE");
+  });
+
+  it("fails after its timeout, naming the client that never read what it is owed", async () => {
+    const { redis, admin, observer } = await serverWithClients();
+    await stalledSubscriberOwed(redis.port, observer);
+    await expect(holdPublishesUntilFlushed(admin, 300)).rejects.toThrow(
+      /^output still pending after 300 ms for:\nid=\d+ .* sub=1 /,
     );
     await admin.call("CLIENT", "UNPAUSE");
   });
