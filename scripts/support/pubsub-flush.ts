@@ -9,8 +9,8 @@ const POLL_MS = 1;
 const PAUSE_MS = 30_000;
 
 /**
- * Holds new PUBLISH/SPUBLISH on the server behind `admin`, and resolves once no client has output pending.
- * A client that never reads would hold it forever: after `timeoutMs` it fails, naming the clients.
+ * Holds new PUBLISH/SPUBLISH on the server behind `admin`, and resolves once no subscriber has output pending.
+ * A subscriber that never reads would hold it forever: after `timeoutMs` it fails, naming the subscribers.
  */
 export async function holdPublishesUntilFlushed(admin: Redis, timeoutMs = 20_000): Promise<void> {
   await admin.call("CLIENT", "PAUSE", PAUSE_MS, "WRITE");
@@ -18,7 +18,7 @@ export async function holdPublishesUntilFlushed(admin: Redis, timeoutMs = 20_000
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const list = String(await admin.call("CLIENT", "LIST"));
-    const pending = clientsWithPendingOutput(list, self);
+    const pending = subscribersWithPendingOutput(list, self);
     if (pending.length === 0) return;
     if (Date.now() > deadline) {
       const lines = list.split("\n").filter((line) => pending.includes(/^id=(\d+)/.exec(line)?.[1] ?? ""));
@@ -29,14 +29,17 @@ export async function holdPublishesUntilFlushed(admin: Redis, timeoutMs = 20_000
 }
 
 /**
- * The ids of the clients in a CLIENT LIST reply, other than `self`, that still have bytes to be written: in the
- * static buffer (`obl`) or in the reply list (`oll`).
+ * The ids of the subscribers in a CLIENT LIST reply (`sub`, `psub` or `ssub` above 0), other than `self`, that
+ * still have bytes to be written: in the static buffer (`obl`) or in the reply list (`oll`). Only a subscriber
+ * can be owed a message. A replica's `oll` counts the replication buffer blocks it still references, one for
+ * good once anything was replicated, so counting it would wait forever.
  */
-export function clientsWithPendingOutput(clientList: string, self: string): string[] {
+export function subscribersWithPendingOutput(clientList: string, self: string): string[] {
   return clientList
     .split("\n")
     .map((line) => Object.fromEntries(line.split(" ").map((field) => field.split("=", 2))))
     .filter((client) => client.id !== undefined && client.id !== self)
+    .filter((client) => [client.sub, client.psub, client.ssub].some((count) => Number(count ?? 0) > 0))
     .filter((client) => client.obl !== "0" || client.oll !== "0")
     .map((client) => String(client.id));
 }
