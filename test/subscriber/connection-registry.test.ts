@@ -36,6 +36,30 @@ function connect(port: number, callbacks: Partial<ConnectionCallbacks> = {}) {
   return { connection, readies, errors };
 }
 
+/** A registry on `connection` that records its gaps. */
+function registryOn(connection: SubscriberConnection, gaps: Gap[] = []): SubscriptionRegistry {
+  return new SubscriptionRegistry(connection, {
+    resubscribeDelayMs: 50,
+    dedupFor: () => undefined,
+    onGap: (gap) => gaps.push(gap),
+    onError: () => {},
+  });
+}
+
+/**
+ * A connection and its registry wired as the subscriber wires them: a new epoch gives the topics in `lost` a
+ * gap (every topic when undefined, as on one Redis).
+ */
+function connectedRegistry(port: number, lost?: ReadonlySet<string>) {
+  const gaps: Gap[] = [];
+  let registry: SubscriptionRegistry | undefined;
+  const { connection } = connect(port, {
+    onReady: (_epoch, gapFrom) => registry?.connected(gapFrom, lost),
+  });
+  registry = registryOn(connection, gaps);
+  return { registry, gaps };
+}
+
 async function numsub(redis: RedisServerHandle, channel: string): Promise<number> {
   const client = new Redis(redis.url);
   try {
@@ -76,16 +100,7 @@ describe("connection", () => {
 describe("subscription registry", () => {
   it("one Redis subscription per topic whatever the number of sinks; the last detach unsubscribes", async () => {
     const redis = await server();
-    let registry: SubscriptionRegistry | undefined;
-    const { connection } = connect(redis.port, {
-      onReady: (_epoch, gapFrom) => registry?.connected(gapFrom),
-    });
-    registry = new SubscriptionRegistry(connection, {
-      resubscribeDelayMs: 50,
-      dedupFor: () => undefined,
-      onGap: () => {},
-      onError: () => {},
-    });
+    const { registry } = connectedRegistry(redis.port);
     const [signals] = topicsFor("signals.generated");
     const first = registry.attach([signals as NonNullable<typeof signals>], () => {});
     const second = registry.attach([signals as NonNullable<typeof signals>], () => {});
@@ -101,17 +116,7 @@ describe("subscription registry", () => {
 
   it("after a restart, resubscribes every topic and reports one gap naming them", async () => {
     const redis = await server();
-    const gaps: Gap[] = [];
-    let registry: SubscriptionRegistry | undefined;
-    const { connection } = connect(redis.port, {
-      onReady: (_epoch, gapFrom) => registry?.connected(gapFrom),
-    });
-    registry = new SubscriptionRegistry(connection, {
-      resubscribeDelayMs: 50,
-      dedupFor: () => undefined,
-      onGap: (gap) => gaps.push(gap),
-      onError: () => {},
-    });
+    const { registry, gaps } = connectedRegistry(redis.port);
     const { subscriptions } = registry.attach(
       [...topicsFor("orders.executed"), ...topicsFor("price.updated.{symbol}")],
       () => {},
@@ -126,17 +131,7 @@ describe("subscription registry", () => {
 
   it("a new epoch that names the topics that lost their node gives only those a gap (as on a cluster)", async () => {
     const redis = await server();
-    const gaps: Gap[] = [];
-    let registry: SubscriptionRegistry | undefined;
-    const { connection } = connect(redis.port, {
-      onReady: (_epoch, gapFrom) => registry?.connected(gapFrom, new Set(["orders.executed"])),
-    });
-    registry = new SubscriptionRegistry(connection, {
-      resubscribeDelayMs: 50,
-      dedupFor: () => undefined,
-      onGap: (gap) => gaps.push(gap),
-      onError: () => {},
-    });
+    const { registry, gaps } = connectedRegistry(redis.port, new Set(["orders.executed"]));
     const { subscriptions } = registry.attach(
       [...topicsFor("orders.executed"), ...topicsFor("signals.generated")],
       () => {},
@@ -168,12 +163,7 @@ describe("sharded mode on a single Redis 7", () => {
       "sharded",
     );
     cleanups.push(() => connection.close());
-    registry = new SubscriptionRegistry(connection, {
-      resubscribeDelayMs: 50,
-      dedupFor: () => undefined,
-      onGap: () => {},
-      onError: () => {},
-    });
+    registry = registryOn(connection);
     const { subscriptions, detach } = registry.attach(topicsFor("orders.executed"), () => {});
     await registry.whenConfirmed(subscriptions);
     const client = new Redis(redis.url);
