@@ -10,6 +10,7 @@ import { prepareFor } from "../../src/publisher/publish-target.js";
 import type { PublishMode } from "../../src/publisher/publish-transport.js";
 import { createPublisher, type Publisher, type PublisherOptions } from "../../src/publisher/publisher.js";
 import { PublisherConfigError } from "../../src/publisher/publisher-connection.js";
+import { setUserOnEveryNode } from "../support/acl-fixture.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { classicObserver, firstCopies, ShardedObserver } from "../support/cluster-observers.js";
 import { firstExample } from "../support/examples.js";
@@ -83,6 +84,34 @@ async function waitForAsync(condition: () => Promise<boolean>, what: string): Pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * An SSUBSCRIBE observer on the signals channel's owner, and a steady stream of signals already flowing to it
+ * from a publisher with minSubscribers 1: a message sent while the observer follows the slot is retried or
+ * buffered, not lost.
+ */
+async function observedSignals() {
+  const observer = observe(SIGNALS);
+  await observer.moveToOwner();
+  const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
+  const stream = steadySignals(publisher);
+  await waitFor(() => observer.received.length >= 20, "the stream to flow");
+  return { observer, publisher, stream };
+}
+
+/** Lets the stream go on for 20 more events after `what`, stops it, and expects every event in order. */
+async function expectEverySignalAfter(
+  { observer, publisher, stream }: Awaited<ReturnType<typeof observedSignals>>,
+  what: string,
+): Promise<void> {
+  const at = stream.count();
+  await waitFor(() => stream.count() >= at + 20, `the stream to go on after ${what}`);
+  const published = await stream.stop();
+  await waitFor(() => firstCopies(observer.received).length === published, "every event to arrive", {
+    state: () => ({ published, received: firstCopies(observer.received).length, stats: publisher.stats() }),
+  });
+  expect(firstCopies(observer.received)).toEqual(oneTo(published));
 }
 
 describe("publisher on a Redis Cluster", () => {
@@ -249,21 +278,14 @@ describe("publisher on a Redis Cluster", () => {
   it.each(["classic", "sharded"] as const)(
     "%s: an ACL user who may not publish on the channel gets NOPERM at once: never retried, never buffered",
     async (mode) => {
-      // The same user on every node, as ACL files would define it: it may publish on orders.* only.
-      for (const { port } of cluster.startupNodes) {
-        const node = cluster.connectTo(port);
-        await node.call(
-          "ACL",
-          "SETUSER",
-          "orders-only",
-          "on",
-          ">orders",
-          "resetchannels",
-          "&orders.*",
-          "+@all",
-        );
-        node.disconnect();
-      }
+      // It may publish on orders.* only.
+      await setUserOnEveryNode(cluster, "orders-only", [
+        "on",
+        ">orders",
+        "resetchannels",
+        "&orders.*",
+        "+@all",
+      ]);
       const publisher = createPublisher({
         connection: {
           cluster: cluster.startupNodes,
@@ -306,48 +328,25 @@ describe("publisher on a Redis Cluster", () => {
   });
 
   it("a slot migration of a sharded channel's slot keeps delivery going: every event arrives, in order", async () => {
-    const observer = observe(SIGNALS);
-    await observer.moveToOwner();
-    // minSubscribers 1: a message sent while the subscriber follows the slot is retried or buffered, not lost.
-    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadySignals(publisher);
-    await waitFor(() => observer.received.length >= 20, "the stream to flow before the migration");
-
+    const flow = await observedSignals();
+    const { observer } = flow;
     const slot = await cluster.slotOf(SIGNALS);
     const from = await cluster.masterFor(SIGNALS);
     const to = (await cluster.nodes()).find((node) => node.role === "master" && node.id !== from.id);
     await cluster.migrateSlot(slot, to?.port ?? -1);
     await observer.moveToOwner(); // Redis SUNSUBSCRIBEd it on the old owner
     expect(observer.port).toBe(to?.port);
-    const atMove = stream.count();
-    await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the migration");
-
-    const published = await stream.stop();
-    await waitFor(() => firstCopies(observer.received).length === published, "every event to arrive", {
-      state: () => ({ published, received: firstCopies(observer.received).length, stats: publisher.stats() }),
-    });
-    expect(firstCopies(observer.received)).toEqual(oneTo(published));
+    await expectEverySignalAfter(flow, "the migration");
   });
 
   it("the master owning a sharded channel's slot is killed: retried or buffered, then replayed in order, nothing lost", async () => {
-    const observer = observe(SIGNALS);
-    await observer.moveToOwner();
-    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadySignals(publisher);
-    await waitFor(() => observer.received.length >= 20, "the stream to flow before the failover");
-
+    const flow = await observedSignals();
+    const { observer, publisher } = flow;
     const victim = await cluster.masterFor(SIGNALS);
     const promoted = await cluster.killMaster(victim.port);
     await observer.moveToOwner();
     expect(observer.port).toBe(promoted.port);
-    const atMove = stream.count();
-    await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the failover");
-
-    const published = await stream.stop();
-    await waitFor(() => firstCopies(observer.received).length === published, "every event to arrive", {
-      state: () => ({ published, received: firstCopies(observer.received).length, stats: publisher.stats() }),
-    });
-    expect(firstCopies(observer.received)).toEqual(oneTo(published));
+    await expectEverySignalAfter(flow, "the failover");
     // The outage reached the publisher: it retried or buffered rather than losing anything.
     const stats = publisher.stats();
     expect(stats.retried + stats.buffered).toBeGreaterThan(0);

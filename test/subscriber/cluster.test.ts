@@ -18,6 +18,7 @@ import {
   type Subscriber,
   topicsFor,
 } from "../../src/subscriber/index.js";
+import { setUserOnEveryNode } from "../support/acl-fixture.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { firstExample } from "../support/examples.js";
 import { oneTo, steadySignals } from "../support/publisher-fixtures.js";
@@ -97,6 +98,31 @@ function watched(mode: PubSubMode, connection?: Cluster) {
   return { subscriber, received, gaps, errors, handleEveryChannel };
 }
 
+/**
+ * A sharded subscriber on every channel, and a steady stream of signals already flowing to it from a publisher
+ * with minSubscribers 1: a message sent while the subscriber follows its slot is retried or buffered, not lost.
+ */
+async function flowingSignals() {
+  const watching = watched("sharded");
+  await watching.handleEveryChannel();
+  const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
+  const stream = steadySignals(publisher);
+  await waitFor(() => watching.received.length >= 20, "the stream to flow");
+  return { ...watching, publisher, stream };
+}
+
+/** Lets the stream go on for 20 more events after `what`, stops it, and expects every event once and in order. */
+async function expectEverySignalAfter(
+  flow: { stream: ReturnType<typeof steadySignals>; received: readonly Received[] },
+  what: string,
+): Promise<void> {
+  const at = flow.stream.count();
+  await waitFor(() => flow.stream.count() >= at + 20, `the stream to go on after ${what}`);
+  const published = await flow.stream.stop();
+  await waitFor(() => flow.received.length >= published, "every event to arrive");
+  expect(flow.received.map((r) => r.numSignals)).toEqual(oneTo(published));
+}
+
 /** The sharded subscriptions of one address on one node (PUBSUB SHARDNUMSUB counts that node's clients). */
 async function shardSubscribers(port: number, address: string): Promise<number> {
   const node = cluster.connectTo(port);
@@ -122,21 +148,14 @@ describe.each(["classic", "sharded"] as const)("%s mode on a cluster", (mode) =>
   });
 
   it("a subscription the ACL refuses: handle() rejects with SubscribeFailedError (NOPERM); an allowed channel delivers", async () => {
-    // The same user on every node, as ACL files would define it: it may read orders.* only.
-    for (const { port } of cluster.startupNodes) {
-      const node = cluster.connectTo(port);
-      await node.call(
-        "ACL",
-        "SETUSER",
-        "orders-reader",
-        "on",
-        ">orders",
-        "resetchannels",
-        "&orders.*",
-        "+@all",
-      );
-      node.disconnect();
-    }
+    // It may read orders.* only.
+    await setUserOnEveryNode(cluster, "orders-reader", [
+      "on",
+      ">orders",
+      "resetchannels",
+      "&orders.*",
+      "+@all",
+    ]);
     const asReader = new Cluster([...cluster.startupNodes], {
       lazyConnect: true,
       redisOptions: { username: "orders-reader", password: "orders" },
@@ -187,30 +206,19 @@ describe("sharded mode", () => {
   });
 
   it("follows a slot migration: a gap for the moved address, then nothing lost and in order", async () => {
-    const { received, gaps, handleEveryChannel } = watched("sharded");
-    await handleEveryChannel();
-    // minSubscribers 1: a message sent while the subscriber follows the slot is retried or buffered, not lost.
-    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadySignals(publisher);
-    await waitFor(() => received.length >= 20, "the stream to flow before the migration");
+    const flow = await flowingSignals();
+    const { gaps } = flow;
     const from = await cluster.masterFor(SIGNALS);
     const to = (await cluster.nodes()).find((node) => node.role === "master" && node.id !== from.id);
     await cluster.migrateSlot(await cluster.slotOf(SIGNALS), to?.port ?? -1);
     await waitFor(() => gaps.some((gap) => gap.topics.includes(SIGNALS)), "the gap of the moved address");
-    const atMove = stream.count();
-    await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the migration");
-    const published = await stream.stop();
-    await waitFor(() => received.length >= published, "every event to arrive");
-    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
+    await expectEverySignalAfter(flow, "the migration");
     expect(await shardSubscribers(to?.port ?? -1, SIGNALS)).toBe(1);
   });
 
   it("resubscribes on the promoted replica when the owning master dies: a gap, then nothing lost and in order", async () => {
-    const { subscriber, received, gaps, handleEveryChannel } = watched("sharded");
-    await handleEveryChannel();
-    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadySignals(publisher);
-    await waitFor(() => received.length >= 20, "the stream to flow before the failover");
+    const flow = await flowingSignals();
+    const { subscriber, gaps } = flow;
     const victim = await cluster.masterFor(SIGNALS);
     const beforeKill = new Date();
     const promoted = await cluster.killMaster(victim.port);
@@ -225,21 +233,14 @@ describe("sharded mode", () => {
     for (const other of addresses) {
       if ((await cluster.masterFor(other)).port !== promoted.port) expect(gap.topics).not.toContain(other);
     }
-    const atMove = stream.count();
-    await waitFor(() => stream.count() >= atMove + 20, "the stream to go on after the failover");
-    const published = await stream.stop();
-    await waitFor(() => received.length >= published, "every event to arrive");
-    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
+    await expectEverySignalAfter(flow, "the failover");
     expect(await shardSubscribers(promoted.port, SIGNALS)).toBe(1);
     expect(subscriber.stats().reconnects).toBeGreaterThanOrEqual(1);
   });
 
   it("the master killed above comes back as a replica: delivery goes on, no gap, nothing lost", async () => {
-    const { received, gaps, handleEveryChannel } = watched("sharded");
-    await handleEveryChannel();
-    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadySignals(publisher);
-    await waitFor(() => received.length >= 20, "the stream to flow before the old master returns");
+    const flow = await flowingSignals();
+    const { gaps } = flow;
     const [dead] = (await cluster.nodes()).filter((node) => node.failed);
     await cluster.restartNodes([dead?.port ?? -1]);
     const owner = await cluster.masterFor(SIGNALS);
@@ -247,20 +248,13 @@ describe("sharded mode", () => {
       role: "replica",
       masterId: owner.id,
     });
-    const atReturn = stream.count();
-    await waitFor(() => stream.count() >= atReturn + 20, "the stream to go on after the return");
-    const published = await stream.stop();
-    await waitFor(() => received.length >= published, "every event to arrive");
-    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
+    await expectEverySignalAfter(flow, "the return");
     expect(gaps).toEqual([]);
   });
 
   it("no node serves the channel's slot (its master and replica both die): a gap, buffered, then everything in order once they return", async () => {
-    const { received, gaps, handleEveryChannel } = watched("sharded");
-    await handleEveryChannel();
-    const publisher = clusterPublisher("sharded", { channels: { [SIGNALS]: { minSubscribers: 1 } } });
-    const stream = steadySignals(publisher);
-    await waitFor(() => received.length >= 20, "the stream to flow before the shard dies");
+    const flow = await flowingSignals();
+    const { gaps, publisher } = flow;
     const owner = await cluster.masterFor(SIGNALS);
     const beforeKill = new Date();
     const killed = await cluster.killShard(owner.port);
@@ -276,14 +270,8 @@ describe("sharded mode", () => {
     );
     const gap = gaps.find((g) => g.topics.includes(SIGNALS)) as Gap;
     expect(gap.to.getTime()).toBeGreaterThanOrEqual(beforeKill.getTime());
-    const atReturn = stream.count();
-    await waitFor(() => stream.count() >= atReturn + 20, "the stream to go on after the shard returns");
-    const published = await stream.stop();
-    await waitFor(
-      () => received.length >= published && publisher.stats().bufferSize === 0,
-      "every event to arrive",
-    );
-    expect(received.map((r) => r.numSignals)).toEqual(oneTo(published));
+    await expectEverySignalAfter(flow, "the shard returns");
+    await waitFor(() => publisher.stats().bufferSize === 0, "the replay to finish");
     expect(await shardSubscribers(owner.port, SIGNALS)).toBe(1);
   });
 });

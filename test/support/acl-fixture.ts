@@ -1,9 +1,11 @@
 // The contract's ACL users with random passwords: a password directory and the aclfile that
-// `trading-events acl file` prints for it, ready for `redis-server --aclfile`.
+// `trading-events acl file` prints for it, ready for `redis-server --aclfile`. Also one ad-hoc user on every
+// node of a test cluster.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { RedisClusterHandle } from "../../scripts/support/redis-cluster.js";
 import { contractAclUsers } from "../../src/acl/index.js";
 import { runInProcess } from "./run-cli.js";
 
@@ -35,4 +37,17 @@ export async function makeAclFixture(): Promise<AclFixture> {
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** `ACL SETUSER user ...rules` on every node of the cluster, as the same aclfile on every node would define it. */
+export async function setUserOnEveryNode(
+  cluster: RedisClusterHandle,
+  user: string,
+  rules: readonly string[],
+): Promise<void> {
+  for (const { port } of cluster.startupNodes) {
+    const node = cluster.connectTo(port);
+    await node.call("ACL", "SETUSER", user, ...rules);
+    node.disconnect();
+  }
 }
