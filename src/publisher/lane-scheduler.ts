@@ -57,8 +57,8 @@ export interface LaneSchedulerOptions {
 // "not now" reply error (LOADING, TRYAGAIN, CLUSTERDOWN) to one PUBLISH while Redis ran a later one of
 // the same pipeline, i.e. the server's state flipped between the two; the later ones then go again
 // after the retried one, so that the last copy of each is in order.
-// Each PUBLISH gets its own promise callbacks on purpose: ioredis may reject a new command at once, ahead
-// of the replies to earlier ones, so a shared first-in-first-out callback would pair replies wrongly.
+// Each PUBLISH carries its own message and attempt number to the reply receiver on purpose: ioredis may
+// reject a new command at once, ahead of the replies to earlier ones, so pairing replies by order would be wrong.
 export class LaneScheduler {
   readonly #o: LaneSchedulerOptions;
   readonly #lanes = new Map<string, SendLane>();

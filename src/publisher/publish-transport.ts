@@ -1,5 +1,6 @@
 // How one message goes out: PUBLISH (classic) or SPUBLISH (sharded), on a single Redis or a Redis Cluster,
 // chosen once when the publisher is created. The send lanes and the replayer only call the function.
+import calculateSlot from "cluster-key-slot";
 import { type Cluster, Command, type Redis } from "ioredis";
 import type { PubSubMode } from "../connection/cluster-options.js";
 
@@ -28,9 +29,9 @@ export function publishCommandFor(connection: PublishConnection, mode: PublishMo
   // PUBLISH has no key, so ioredis would pick a random master for each one, and two messages to one channel
   // could reach subscribers through different nodes, out of order. Pinned to the channel's slot, every
   // PUBLISH to a channel goes through one node on one connection, like SPUBLISH.
-  const slots = new ChannelSlots();
+  // calculateSlot is what ioredis itself routes a key by (hash tags included), and what the subscriber uses.
   return (address, body) => {
-    const command = new SlotPinnedCommand("publish", [address, body], slots.of(address));
+    const command = new SlotPinnedCommand("publish", [address, body], calculateSlot(address));
     connection.sendCommand(command);
     return command.promise as Promise<number>;
   };
@@ -47,23 +48,5 @@ class SlotPinnedCommand extends Command {
 
   override getSlot(): number {
     return this.#slot;
-  }
-}
-
-const MAX_REMEMBERED_CHANNELS = 10_000;
-
-/** Channel → hash slot, computed the way ioredis computes a key's slot (hash tags included); bounded memory. */
-class ChannelSlots {
-  readonly #slots = new Map<string, number>();
-
-  of(address: string): number {
-    let slot = this.#slots.get(address);
-    if (slot === undefined) {
-      // A keyed command for the same name yields ioredis's own slot computation, without a second CRC copy.
-      slot = new Command("spublish", [address, ""]).getSlot();
-      if (this.#slots.size >= MAX_REMEMBERED_CHANNELS) this.#slots.clear();
-      this.#slots.set(address, slot);
-    }
-    return slot;
   }
 }
