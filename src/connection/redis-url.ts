@@ -56,6 +56,11 @@ export function redisOptionsFromUrl(url: string, extra: RedisOptions = {}): Redi
     }
     options.db = Number(database);
   }
-  const tls = parsed.protocol === "rediss:" || extra.tls !== undefined ? { ...extra.tls } : undefined;
+  const tls = parsed.protocol === "rediss:" || extra.tls !== undefined ? tlsObject(extra.tls) : undefined;
   return { ...options, ...extra, ...(tls ? { tls } : {}) };
+}
+
+/** A copy of the TLS options to merge into; ioredis >= 6.1 also takes a profile's name, as ioredis turns it into `{ profile }`. */
+function tlsObject(tls: RedisOptions["tls"]): Exclude<RedisOptions["tls"], string | undefined> {
+  return typeof tls === "string" ? { profile: tls } : { ...tls };
 }

@@ -21,6 +21,12 @@ describe("redisOptionsFromUrl", () => {
       { host: "h", tls: { servername: "redis.test" } },
     ],
     [
+      "a TLS profile's name (ioredis >= 6.1) becomes { profile }, as ioredis reads it",
+      "rediss://h",
+      { tls: "RedisCloudFixed" },
+      { host: "h", tls: { profile: "RedisCloudFixed" } },
+    ],
+    [
       "extra options win over the URL's user",
       "redis://a:b@h",
       { username: "c", password: "d" },
