@@ -7,7 +7,7 @@ import { Cluster } from "ioredis";
 import { channels, type PriceUpdateEvent } from "../generated/index.js";
 import { type RedisClusterHandle, startRedisCluster } from "../scripts/support/redis-cluster.js";
 import { createPublisher } from "../src/publisher/index.js";
-import type { PublishMode } from "../src/publisher/publish-transport.js";
+import type { PublishMode } from "../src/publisher/send/publish-transport.js";
 import type { Cell, SectionResult } from "./support/report.js";
 import { ratio } from "./support/report.js";
 import { median, round, runWindow } from "./support/stats.js";

@@ -9,9 +9,9 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { channels, type SignalEvent } from "../generated/index.js";
 import { startRedisServer } from "../scripts/support/redis-server.js";
-import { createFallbackBuffer } from "../src/publisher/fallback-buffer.js";
+import { createFallbackBuffer } from "../src/publisher/buffer/fallback-buffer.js";
 import { createPublisher } from "../src/publisher/index.js";
-import { prepareMessage } from "../src/publisher/prepare-message.js";
+import { prepareMessage } from "../src/publisher/message/prepare-message.js";
 import { type Cell, ratio, type SectionResult } from "./support/report.js";
 import { now, round, runWindow } from "./support/stats.js";
 

@@ -6,7 +6,7 @@
 import { Bench } from "tinybench";
 import { type ChannelName, type ChannelPayloads, channelNames, channels } from "../generated/index.js";
 import { checkPayload } from "../src/contract/validate.js";
-import { prepareMessage } from "../src/publisher/prepare-message.js";
+import { prepareMessage } from "../src/publisher/message/prepare-message.js";
 import { compileRuntimeValidators } from "./ajv-runtime.js";
 import type { Cell, SectionResult, TargetCheck } from "./support/report.js";
 import { median, round } from "./support/stats.js";

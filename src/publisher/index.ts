@@ -1,6 +1,16 @@
 // The publisher's public API: a typed publish with retries and an ordered, optionally durable fallback buffer.
 
 export type { ClusterConnectionOptions } from "../connection/cluster-options.js";
+export type {
+  DurabilityState,
+  FsyncPolicy,
+  OverflowPolicy,
+  RecoveryReport,
+} from "./buffer/fallback-buffer.js";
+export {
+  PublisherConfigError,
+  type PublisherConnectionOption,
+} from "./connection/publisher-connection.js";
 export {
   ConnectionNotReadyError,
   PublishError,
@@ -8,10 +18,8 @@ export {
   PublishTimeoutError,
   TooFewSubscribersError,
 } from "./errors.js";
-export type { DurabilityState, FsyncPolicy, OverflowPolicy, RecoveryReport } from "./fallback-buffer.js";
-export { JournalLockedError, JournalLockUnsupportedError } from "./journal-lock.js";
-export type { DateTimeField, PublishOptions, PublishPayload } from "./prepare-message.js";
-export type { PublishConnection, PublishMode } from "./publish-transport.js";
+export { JournalLockedError, JournalLockUnsupportedError } from "./journal/journal-lock.js";
+export type { DateTimeField, PublishOptions, PublishPayload } from "./message/prepare-message.js";
 export {
   type ChannelPublishOptions,
   createPublisher,
@@ -22,10 +30,6 @@ export {
   type PublishResult,
   type ReplayOptions,
 } from "./publisher.js";
-export {
-  PublisherConfigError,
-  type PublisherConnectionOption,
-} from "./publisher-connection.js";
 export type {
   BufferReason,
   PublisherEventName,
@@ -33,4 +37,5 @@ export type {
   PublisherListener,
   PublisherLogger,
 } from "./publisher-events.js";
-export { DEFAULT_RETRY, isTransientRedisError, type RetryOptions } from "./retry.js";
+export type { PublishConnection, PublishMode } from "./send/publish-transport.js";
+export { DEFAULT_RETRY, isTransientRedisError, type RetryOptions } from "./send/retry.js";

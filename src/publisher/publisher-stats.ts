@@ -1,5 +1,5 @@
 // The publisher's counters: each part that counts adds to them; stats() reads them with the live figures.
-import type { FallbackBuffer } from "./fallback-buffer.js";
+import type { FallbackBuffer } from "./buffer/fallback-buffer.js";
 import type { PublisherStats } from "./publisher-types.js";
 
 export interface PublisherCounters {

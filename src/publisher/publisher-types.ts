@@ -1,17 +1,22 @@
 // The publisher's public types: its options, the result of one publish, its stats and its interface.
 import type { ChannelName } from "../../generated/index.js";
-import type { DurabilityState, FsyncPolicy, OverflowPolicy, RecoveryReport } from "./fallback-buffer.js";
-import type { PublishOptions, PublishPayload } from "./prepare-message.js";
-import type { ChannelOfAddress, ConcreteAddress } from "./publish-target.js";
-import type { PublishMode } from "./publish-transport.js";
-import type { PublisherConnectionOption } from "./publisher-connection.js";
+import type {
+  DurabilityState,
+  FsyncPolicy,
+  OverflowPolicy,
+  RecoveryReport,
+} from "./buffer/fallback-buffer.js";
+import type { PublisherConnectionOption } from "./connection/publisher-connection.js";
+import type { PublishOptions, PublishPayload } from "./message/prepare-message.js";
+import type { ChannelOfAddress, ConcreteAddress } from "./message/publish-target.js";
 import type {
   BufferReason,
   PublisherEventName,
   PublisherListener,
   PublisherLogger,
 } from "./publisher-events.js";
-import type { RetryOptions } from "./retry.js";
+import type { PublishMode } from "./send/publish-transport.js";
+import type { RetryOptions } from "./send/retry.js";
 
 export interface ChannelPublishOptions {
   /** Keep messages that could not be published in the fallback buffer. Default: on for `signals.generated` only. */

@@ -1,22 +1,22 @@
 // The typed publisher: validates against the contract, sends PUBLISH without ever waiting in ioredis's
 // offline queue, retries transient failures, and falls back to a buffer it replays in order. It only wires
 // its parts: the send lanes (ordering, retries), the buffer and its replayer, the connection gate.
-import { BufferedMessages } from "./buffered-messages.js";
+import { BufferedMessages } from "./buffer/buffered-messages.js";
+import type { BufferedEntry, FallbackBuffer } from "./buffer/fallback-buffer.js";
+import { Replayer } from "./buffer/replayer.js";
 import { ChannelSettingsTable } from "./channel-settings.js";
-import { ConnectionGate } from "./connection-gate.js";
+import { ConnectionGate } from "./connection/connection-gate.js";
+import { checkModeFitsChannels, openConnection } from "./connection/publisher-connection.js";
 import { PublisherClosedError } from "./errors.js";
-import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
-import { LaneScheduler } from "./lane-scheduler.js";
-import type { PreparedMessage } from "./prepare-message.js";
-import { sendAttemptFor } from "./publish-attempt.js";
-import { prepareFor } from "./publish-target.js";
-import { type PublishConnection, publishCommandFor } from "./publish-transport.js";
-import { checkModeFitsChannels, openConnection } from "./publisher-connection.js";
+import type { PreparedMessage } from "./message/prepare-message.js";
+import { prepareFor } from "./message/publish-target.js";
 import { createEventHub, type PublisherLogger } from "./publisher-events.js";
 import { createCounters, snapshotStats } from "./publisher-stats.js";
 import type { Publisher, PublisherOptions, PublishResult } from "./publisher-types.js";
-import { Replayer } from "./replayer.js";
-import { DEFAULT_RETRY } from "./retry.js";
+import { LaneScheduler } from "./send/lane-scheduler.js";
+import { sendAttemptFor } from "./send/publish-attempt.js";
+import { type PublishConnection, publishCommandFor } from "./send/publish-transport.js";
+import { DEFAULT_RETRY } from "./send/retry.js";
 
 export type {
   ChannelPublishOptions,

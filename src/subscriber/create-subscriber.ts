@@ -6,11 +6,16 @@ import type { ChannelName } from "../../generated/index.js";
 import { channelNames } from "../../generated/index.js";
 import { isClusterSource, type PubSubMode } from "../connection/cluster-options.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../contract/validate.js";
-import { ClusterSubscriberConnection } from "./cluster-connection.js";
-import { type ConnectionCallbacks, type HeartbeatOptions, SubscriberConnection } from "./connection.js";
-import { type ChannelDedup, dedupForChannel } from "./dedup-policy.js";
+import { ClusterSubscriberConnection } from "./cluster/cluster-connection.js";
+import {
+  type ConnectionCallbacks,
+  type HeartbeatOptions,
+  SubscriberConnection,
+} from "./connection/connection.js";
+import { type Sink, type Subscription, SubscriptionRegistry } from "./connection/subscription-registry.js";
+import { type ChannelDedup, dedupForChannel } from "./dedup/dedup-policy.js";
 import { ShardedPatternError } from "./errors.js";
-import { MessagePipeline } from "./message-pipeline.js";
+import { MessagePipeline } from "./receive/message-pipeline.js";
 import { SubscriberEventHub } from "./subscriber-events.js";
 import { createStreams } from "./subscriber-stream.js";
 import type {
@@ -21,7 +26,6 @@ import type {
   SubscriberStats,
   Unsubscribe,
 } from "./subscriber-types.js";
-import { type Sink, type Subscription, SubscriptionRegistry } from "./subscription-registry.js";
 import { type ParameterSelection, type Topic, topicsFor } from "./topics.js";
 
 export type {

@@ -15,7 +15,7 @@ export {
   type TopicFor,
   type Unsubscribe,
 } from "./create-subscriber.js";
-export { DEFAULT_DEDUP, type DedupOptions, type DedupSettings } from "./dedup-policy.js";
+export { DEFAULT_DEDUP, type DedupOptions, type DedupSettings } from "./dedup/dedup-policy.js";
 export {
   HandlerError,
   HeartbeatTimeoutError,
@@ -25,7 +25,7 @@ export {
   SubscriberClosedError,
   SubscriberConnectionError,
 } from "./errors.js";
-export type { OverflowPolicy } from "./event-queue.js";
+export type { OverflowPolicy } from "./receive/event-queue.js";
 export type {
   Gap,
   InvalidMessage,

@@ -1,10 +1,10 @@
 // stream(): a subscription whose sink is a bounded event queue behind an async iterator. Leaving the
 // loop detaches it; a refused subscription ends it with the refusal.
 import type { ChannelName } from "../../generated/index.js";
+import type { SubscriptionRegistry } from "./connection/subscription-registry.js";
 import { SubscribeFailedError } from "./errors.js";
-import { createEventQueue } from "./event-queue.js";
+import { createEventQueue } from "./receive/event-queue.js";
 import type { StreamEvent, StreamOptions, SubscriberStream } from "./subscriber-types.js";
-import type { SubscriptionRegistry } from "./subscription-registry.js";
 import type { Topic } from "./topics.js";
 
 const DEFAULT_HIGH_WATER_MARK = 1_000;

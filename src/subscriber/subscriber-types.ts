@@ -2,8 +2,8 @@
 import type { Cluster, Redis, RedisOptions } from "ioredis";
 import type { ChannelName, ChannelParameters, ChannelPayloads } from "../../generated/index.js";
 import type { ClusterConnectionOptions, PubSubMode } from "../connection/cluster-options.js";
-import type { DedupOptions } from "./dedup-policy.js";
-import type { OverflowPolicy } from "./event-queue.js";
+import type { DedupOptions } from "./dedup/dedup-policy.js";
+import type { OverflowPolicy } from "./receive/event-queue.js";
 import type { Gap, InvalidMessage, SubscriberEvents, SubscriberLogger } from "./subscriber-events.js";
 import type { AddressTopic, ParameterSelection, Topic } from "./topics.js";
 

@@ -23,7 +23,7 @@ describe("redisOptionsFromUrl", () => {
     [
       "a TLS profile's name (ioredis >= 6.1) becomes { profile }, as ioredis reads it",
       "rediss://h",
-      { tls: "RedisCloudFixed" },
+      { tls: "RedisCloudFixed" as const },
       { host: "h", tls: { profile: "RedisCloudFixed" } },
     ],
     [

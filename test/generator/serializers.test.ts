@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ChannelName, channelNames, channels } from "../../generated/index.js";
-import { prepareMessage } from "../../src/publisher/prepare-message.js";
+import { prepareMessage } from "../../src/publisher/message/prepare-message.js";
 import { inSpecOrder, validPayloadArbitrary } from "../support/payload-arbitraries.js";
 
 const RUNS = 1_500;

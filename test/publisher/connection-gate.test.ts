@@ -3,7 +3,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedisServer, stopAllRedisServers } from "../../scripts/support/redis-server.js";
-import { ConnectionGate } from "../../src/publisher/connection-gate.js";
+import { ConnectionGate } from "../../src/publisher/connection/connection-gate.js";
 import { ConnectionNotReadyError } from "../../src/publisher/errors.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 

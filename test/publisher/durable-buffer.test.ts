@@ -17,7 +17,7 @@ import {
   type PublisherEvents,
   type PublisherOptions,
 } from "../../src/publisher/index.js";
-import { readJournal } from "../../src/publisher/journal-file.js";
+import { readJournal } from "../../src/publisher/journal/journal-file.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,

@@ -17,8 +17,8 @@ import {
   type FallbackBufferLogger,
   type FallbackBufferOptions,
   type OverflowPolicy,
-} from "../../src/publisher/fallback-buffer.js";
-import { crc32Bytes, encodeRecord, type JournalRecord } from "../../src/publisher/journal-format.js";
+} from "../../src/publisher/buffer/fallback-buffer.js";
+import { crc32Bytes, encodeRecord, type JournalRecord } from "../../src/publisher/journal/journal-format.js";
 import { WRITER_CHANNEL, writerPayload } from "../support/buffer-writer.js";
 import type { OpenedOn } from "../support/open-buffer-on.js";
 import { makeUnwritableDir } from "../support/publisher-fixtures.js";

@@ -5,9 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFallbackBuffer, type FallbackBuffer } from "../../src/publisher/fallback-buffer.js";
-import { readJournal } from "../../src/publisher/journal-file.js";
-import { JournalLockedError, lockJournal } from "../../src/publisher/journal-lock.js";
+import { createFallbackBuffer, type FallbackBuffer } from "../../src/publisher/buffer/fallback-buffer.js";
+import { readJournal } from "../../src/publisher/journal/journal-file.js";
+import { JournalLockedError, lockJournal } from "../../src/publisher/journal/journal-lock.js";
 import { writerPayload } from "../support/buffer-writer.js";
 
 const WRITER_SCRIPT = path.resolve(import.meta.dirname, "../support/buffer-writer.ts");

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ensureDirectory, prepareJournalPath } from "../../src/publisher/journal-path.js";
+import { ensureDirectory, prepareJournalPath } from "../../src/publisher/journal/journal-path.js";
 
 const dirs: string[] = [];
 afterEach(() => {

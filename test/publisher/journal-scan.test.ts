@@ -1,8 +1,8 @@
 // The start-up scan on its own: where a damaged span ends, which records it accepts after damage, and which
 // lost seqs it reports. Journals are built from encodeRecord, so every byte is known.
 import { describe, expect, it } from "vitest";
-import { encodeRecord, type JournalRecord } from "../../src/publisher/journal-format.js";
-import { scanJournal } from "../../src/publisher/journal-scan.js";
+import { encodeRecord, type JournalRecord } from "../../src/publisher/journal/journal-format.js";
+import { scanJournal } from "../../src/publisher/journal/journal-scan.js";
 
 const header = (nextSeq = 1) => encodeRecord({ kind: "header", nextSeq });
 const append = (seq: number) =>

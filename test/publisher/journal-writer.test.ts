@@ -5,13 +5,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openJournalFile, readJournal } from "../../src/publisher/journal-file.js";
-import { encodeRecord } from "../../src/publisher/journal-format.js";
-import { JournalLockedError, lockJournal } from "../../src/publisher/journal-lock.js";
-import { rebuildQueue, recoverJournal } from "../../src/publisher/journal-recovery.js";
-import { scanJournal } from "../../src/publisher/journal-scan.js";
-import { JournalWriter } from "../../src/publisher/journal-writer.js";
-import { SlotQueue } from "../../src/publisher/slot-queue.js";
+import { openJournalFile, readJournal } from "../../src/publisher/journal/journal-file.js";
+import { encodeRecord } from "../../src/publisher/journal/journal-format.js";
+import { JournalLockedError, lockJournal } from "../../src/publisher/journal/journal-lock.js";
+import { rebuildQueue, recoverJournal } from "../../src/publisher/journal/journal-recovery.js";
+import { scanJournal } from "../../src/publisher/journal/journal-scan.js";
+import { JournalWriter } from "../../src/publisher/journal/journal-writer.js";
+import { SlotQueue } from "../../src/publisher/queues/slot-queue.js";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -14,7 +14,7 @@ import {
   type PublishResult,
   PublishTimeoutError,
 } from "../../src/publisher/index.js";
-import { prepareMessage } from "../../src/publisher/prepare-message.js";
+import { prepareMessage } from "../../src/publisher/message/prepare-message.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import {
   dedupeByEventId,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { PriceUpdateEvent, SignalEvent } from "../../generated/index.js";
 import { ContractValidationError } from "../../src/errors.js";
-import { prepareMessage } from "../../src/publisher/prepare-message.js";
+import { prepareMessage } from "../../src/publisher/message/prepare-message.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -9,8 +9,8 @@ import {
   startRedisServer,
   stopAllRedisServers,
 } from "../../scripts/support/redis-server.js";
-import { type ReplyReceiver, sendAttemptFor } from "../../src/publisher/publish-attempt.js";
-import { publishCommandFor } from "../../src/publisher/publish-transport.js";
+import { type ReplyReceiver, sendAttemptFor } from "../../src/publisher/send/publish-attempt.js";
+import { publishCommandFor } from "../../src/publisher/send/publish-transport.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { waitFor } from "../support/publisher-fixtures.js";
 

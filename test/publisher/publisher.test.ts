@@ -8,7 +8,7 @@ import {
   stopAllRedisServers,
 } from "../../scripts/support/redis-server.js";
 import { ContractValidationError, UnknownChannelError } from "../../src/errors.js";
-import { FallbackBufferFullError } from "../../src/publisher/fallback-buffer.js";
+import { FallbackBufferFullError } from "../../src/publisher/buffer/fallback-buffer.js";
 import {
   createPublisher,
   PublishError,

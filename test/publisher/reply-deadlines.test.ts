@@ -1,7 +1,7 @@
 // The reply deadlines on their own: one timer for every attempt awaiting a reply, answered attempts
 // forgotten, and a blocked event loop never counted as a reply that stayed away.
 import { describe, expect, it } from "vitest";
-import { type AwaitedAttempt, ReplyDeadlines } from "../../src/publisher/reply-deadlines.js";
+import { type AwaitedAttempt, ReplyDeadlines } from "../../src/publisher/send/reply-deadlines.js";
 
 interface Item extends AwaitedAttempt {
   readonly name: string;

@@ -5,7 +5,7 @@ import {
   PublishTimeoutError,
   TooFewSubscribersError,
 } from "../../src/publisher/errors.js";
-import { backoffDelay, DEFAULT_RETRY, isTransientRedisError } from "../../src/publisher/retry.js";
+import { backoffDelay, DEFAULT_RETRY, isTransientRedisError } from "../../src/publisher/send/retry.js";
 
 function replyError(message: string): Error {
   return Object.assign(new Error(message), { name: "ReplyError" });

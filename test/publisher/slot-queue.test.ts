@@ -1,6 +1,6 @@
 // The buffer's memory queue: FIFO order, the journal bytes it accounts for, and removal up to a seq.
 import { describe, expect, it } from "vitest";
-import { type Slot, SlotQueue } from "../../src/publisher/slot-queue.js";
+import { type Slot, SlotQueue } from "../../src/publisher/queues/slot-queue.js";
 
 const slot = (seq: number, journalBytes = 10): Slot => ({
   entry: { seq, channel: "a", payload: "{}", bufferedAt: 0 },

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findFreePort } from "../../scripts/support/redis-server.js";
 import type { ClusterConnectionOptions } from "../../src/connection/cluster-options.js";
-import { ClusterTopology } from "../../src/subscriber/cluster-topology.js";
+import { ClusterTopology } from "../../src/subscriber/cluster/cluster-topology.js";
 
 let topology: ClusterTopology | undefined;
 afterEach(() => topology?.close());

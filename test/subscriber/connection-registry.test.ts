@@ -5,10 +5,13 @@
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { findFreePort, type RedisServerHandle } from "../../scripts/support/redis-server.js";
-import { type ConnectionCallbacks, SubscriberConnection } from "../../src/subscriber/connection.js";
+import {
+  type ConnectionCallbacks,
+  SubscriberConnection,
+} from "../../src/subscriber/connection/connection.js";
+import { SubscriptionRegistry } from "../../src/subscriber/connection/subscription-registry.js";
 import { SubscriberConnectionError } from "../../src/subscriber/errors.js";
 import type { Gap } from "../../src/subscriber/subscriber-events.js";
-import { SubscriptionRegistry } from "../../src/subscriber/subscription-registry.js";
 import { topicsFor } from "../../src/subscriber/topics.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { redisServerForTest } from "../support/redis-for-test.js";

@@ -1,8 +1,8 @@
 // The dedup window, its per-channel policy and the body key on their own, with an explicit clock.
 import { describe, expect, it } from "vitest";
-import { bodyKey } from "../../src/subscriber/body-key.js";
-import { DEFAULT_DEDUP, dedupForChannel } from "../../src/subscriber/dedup-policy.js";
-import { createDedupWindow } from "../../src/subscriber/dedup-window.js";
+import { bodyKey } from "../../src/subscriber/dedup/body-key.js";
+import { DEFAULT_DEDUP, dedupForChannel } from "../../src/subscriber/dedup/dedup-policy.js";
+import { createDedupWindow } from "../../src/subscriber/dedup/dedup-window.js";
 
 describe("dedup window bounded by age", () => {
   it("forgets keys older than maxAgeMs, keeps younger ones", () => {

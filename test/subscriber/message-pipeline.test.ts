@@ -1,12 +1,12 @@
 // The receive path on its own, fed bytes directly (no Redis): what is delivered, with what context,
 // what is invalid and why, what is a duplicate, and how failing handlers are counted.
 import { describe, expect, it } from "vitest";
-import { dedupForChannel } from "../../src/subscriber/dedup-policy.js";
+import { type Sink, Subscription } from "../../src/subscriber/connection/subscription-registry.js";
+import { dedupForChannel } from "../../src/subscriber/dedup/dedup-policy.js";
 import { HandlerError } from "../../src/subscriber/errors.js";
-import { MessagePipeline } from "../../src/subscriber/message-pipeline.js";
+import { MessagePipeline } from "../../src/subscriber/receive/message-pipeline.js";
 import type { InvalidMessage } from "../../src/subscriber/subscriber-events.js";
 import type { DeliveryContext, SubscriberStats } from "../../src/subscriber/subscriber-types.js";
-import { type Sink, Subscription } from "../../src/subscriber/subscription-registry.js";
 import { type Topic, topicsFor } from "../../src/subscriber/topics.js";
 
 function setup(options: { byBody?: boolean; dedup?: boolean } = {}) {

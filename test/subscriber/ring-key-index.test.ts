@@ -3,8 +3,8 @@
 // runs collide and deletions shift entries back, across growth and wrap-around of the ring.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createDedupWindow } from "../../src/subscriber/dedup-window.js";
-import { keyHash, RingKeyIndex } from "../../src/subscriber/ring-key-index.js";
+import { createDedupWindow } from "../../src/subscriber/dedup/dedup-window.js";
+import { keyHash, RingKeyIndex } from "../../src/subscriber/dedup/ring-key-index.js";
 
 /** The window's contract, written the obvious way. */
 function referenceWindow(maxEntries: number, maxAgeMs: number) {

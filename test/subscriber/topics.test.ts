@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelName } from "../../generated/index.js";
 import { UnknownChannelError } from "../../src/errors.js";
-import { createDedupWindow } from "../../src/subscriber/dedup-window.js";
-import { createEventQueue } from "../../src/subscriber/event-queue.js";
+import { createDedupWindow } from "../../src/subscriber/dedup/dedup-window.js";
 import { parseTopic, StreamOverflowError, topicsFor } from "../../src/subscriber/index.js";
+import { createEventQueue } from "../../src/subscriber/receive/event-queue.js";
 
 describe("parseTopic", () => {
   it.each([

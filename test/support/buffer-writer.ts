@@ -2,7 +2,7 @@
 // "<seq> <durable|memory>" once each append() has returned, so the parent knows what was promised
 // before it kills or starves this process. With "hold" it then prints "holding <pid>" and keeps the buffer
 // (and so the journal's lock) open until killed. Usage: buffer-writer.ts <journal> <always|none> <count> [hold]
-import { createFallbackBuffer, type FsyncPolicy } from "../../src/publisher/fallback-buffer.js";
+import { createFallbackBuffer, type FsyncPolicy } from "../../src/publisher/buffer/fallback-buffer.js";
 
 export const WRITER_CHANNEL = "signals.generated";
 

@@ -2,7 +2,7 @@
 // appends three messages to it and prints one JSON line per path with what happened. Run in its own
 // process so that a path that hangs (as recursive mkdir under /proc once did) fails the test at a deadline
 // instead of freezing the test runner. Usage: open-buffer-on.ts <path>...
-import { createFallbackBuffer } from "../../src/publisher/fallback-buffer.js";
+import { createFallbackBuffer } from "../../src/publisher/buffer/fallback-buffer.js";
 
 export interface OpenedOn {
   readonly path: string;

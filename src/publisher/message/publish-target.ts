@@ -1,9 +1,9 @@
 // What publish() is given to name where a message goes: a channel name as the spec writes it
 // (`price.updated.{symbol}`, the address built from the payload) or a concrete address (`price.updated.AAPL`,
 // whose parameters the payload must agree with), as the CLI and the test kit accept them.
-import { type ChannelAddresses, type ChannelName, channelNames, channels } from "../../generated/index.js";
-import { resolveAddress } from "../contract/addresses.js";
-import { ContractValidationError, UnknownChannelError } from "../errors.js";
+import { type ChannelAddresses, type ChannelName, channelNames, channels } from "../../../generated/index.js";
+import { resolveAddress } from "../../contract/addresses.js";
+import { ContractValidationError, UnknownChannelError } from "../../errors.js";
 import {
   type PreparedMessage,
   type PublishOptions,

@@ -2,7 +2,7 @@
 // chosen once when the publisher is created. The send lanes and the replayer only call the function.
 import calculateSlot from "cluster-key-slot";
 import { type Cluster, Command, type Redis } from "ioredis";
-import type { PubSubMode } from "../connection/cluster-options.js";
+import type { PubSubMode } from "../../connection/cluster-options.js";
 
 /** "classic": PUBLISH (a cluster broadcasts it to every node); "sharded": SPUBLISH (only the channel's shard). */
 export type PublishMode = PubSubMode;

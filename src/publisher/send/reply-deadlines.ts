@@ -1,7 +1,7 @@
 // The deadlines of the PUBLISHes awaiting their reply: one timer for all of them, armed for the oldest.
 // A timeout means that no reply came, not that this process was too busy to read it (see onTimer).
 
-import { Fifo } from "./fifo.js";
+import { Fifo } from "../queues/fifo.js";
 
 /** What the tracker needs of an attempt: which attempt of its message decides, and when it times out. */
 export interface AwaitedAttempt {

@@ -1,10 +1,10 @@
 // One channel's send lane: its unsettled publishes in publish() order, how many of them are in flight, and
 // its hold (a backoff, or a wait for the connection). The LaneScheduler decides what the lane does.
-import type { ChannelSettings } from "./channel-settings.js";
-import type { ConnectionGate } from "./connection-gate.js";
-import { Fifo } from "./fifo.js";
-import type { PreparedMessage } from "./prepare-message.js";
-import type { PublishResult } from "./publisher-types.js";
+import type { ChannelSettings } from "../channel-settings.js";
+import type { ConnectionGate } from "../connection/connection-gate.js";
+import type { PreparedMessage } from "../message/prepare-message.js";
+import type { PublishResult } from "../publisher-types.js";
+import { Fifo } from "../queues/fifo.js";
 
 /** A message accepted by publish() and not settled yet. */
 export interface PendingPublish {

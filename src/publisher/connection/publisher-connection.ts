@@ -2,15 +2,15 @@
 // a URL or cluster start-up nodes. Its own connections fail fast instead of queueing or retrying inside
 // ioredis, so that the send lanes alone decide when a message goes again, and in which order.
 import { Redis, type RedisOptions } from "ioredis";
-import type { ChannelName } from "../../generated/index.js";
+import type { ChannelName } from "../../../generated/index.js";
 import {
   type ClusterConnectionOptions,
   isClusterConnectionOptions,
   openCluster,
-} from "../connection/cluster-options.js";
-import type { FallbackBuffer } from "./fallback-buffer.js";
-import { isCluster, type PublishConnection, type PublishMode } from "./publish-transport.js";
-import type { ChannelPublishOptions } from "./publisher-types.js";
+} from "../../connection/cluster-options.js";
+import type { FallbackBuffer } from "../buffer/fallback-buffer.js";
+import type { ChannelPublishOptions } from "../publisher-types.js";
+import { isCluster, type PublishConnection, type PublishMode } from "../send/publish-transport.js";
 
 /** What `connection` accepts: a client (kept by the caller), or what to create one from (owned). */
 export type PublisherConnectionOption = PublishConnection | RedisOptions | string | ClusterConnectionOptions;

@@ -1,6 +1,6 @@
 // Decides which Redis failures are worth retrying and how long to wait: exponential backoff with
 // jitter, bounded in attempts and in total time.
-import { ConnectionNotReadyError, PublishTimeoutError, TooFewSubscribersError } from "./errors.js";
+import { ConnectionNotReadyError, PublishTimeoutError, TooFewSubscribersError } from "../errors.js";
 
 export interface RetryOptions {
   /** PUBLISH attempts per message, the first included; default 4. */

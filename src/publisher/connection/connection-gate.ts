@@ -1,9 +1,9 @@
 // Whether PUBLISH may go now: the connection is ready, not ready yet (wait, within a budget), or failed its
 // handshake for good (WRONGPASS, NOPERM on HELLO, a TLS certificate): then nothing is worth retrying.
-import { asTlsConnectionError } from "../connection/tls-failure.js";
-import { ConnectionNotReadyError } from "./errors.js";
-import type { PublishConnection } from "./publish-transport.js";
-import type { PublisherLogger } from "./publisher-events.js";
+import { asTlsConnectionError } from "../../connection/tls-failure.js";
+import { ConnectionNotReadyError } from "../errors.js";
+import type { PublisherLogger } from "../publisher-events.js";
+import type { PublishConnection } from "../send/publish-transport.js";
 
 export class ConnectionGate {
   readonly #client: PublishConnection;

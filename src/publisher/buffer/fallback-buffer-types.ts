@@ -1,10 +1,10 @@
 // The fallback buffer's contract: its options, what it reports (durability, recovery) and its failure kinds.
 // The behaviour is in fallback-buffer.ts.
-import type { FsyncPolicy } from "./journal-file.js";
-import type { JournalDamage } from "./journal-scan.js";
-import type { BufferedEntry } from "./slot-queue.js";
+import type { FsyncPolicy } from "../journal/journal-file.js";
+import type { JournalDamage } from "../journal/journal-scan.js";
+import type { BufferedEntry } from "../queues/slot-queue.js";
 
-export type { BufferedEntry } from "./slot-queue.js";
+export type { BufferedEntry } from "../queues/slot-queue.js";
 
 export type OverflowPolicy = "drop-oldest" | "reject-new";
 

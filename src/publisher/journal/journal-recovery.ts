@@ -1,6 +1,8 @@
 // Start-up of a durable buffer: checks the path, takes the journal's lock, scans the journal, rebuilds the
 // queue from its records, sets damaged bytes aside and opens the file for appending. Capacity, logging and
 // reporting are the buffer's; this only says what it found.
+
+import { SlotQueue } from "../queues/slot-queue.js";
 import {
   type FsyncPolicy,
   type JournalFile,
@@ -11,7 +13,6 @@ import {
 import { type JournalLock, lockJournal } from "./journal-lock.js";
 import { prepareJournalPath } from "./journal-path.js";
 import type { JournalDamage, JournalScan } from "./journal-scan.js";
-import { SlotQueue } from "./slot-queue.js";
 
 export interface RecoveredJournal {
   readonly ok: true;

@@ -1,18 +1,18 @@
 // Schedules the send lanes (one per concrete channel with unsettled publishes): sends each lane's messages
 // in publish() order, pipelined, retries transient failures and gives up to the fallback buffer or the caller.
-import type { ChannelSettings } from "./channel-settings.js";
-import type { ConnectionGate } from "./connection-gate.js";
+import type { ChannelSettings } from "../channel-settings.js";
+import type { ConnectionGate } from "../connection/connection-gate.js";
 import {
   ConnectionNotReadyError,
   PublishError,
   PublishTimeoutError,
   TooFewSubscribersError,
-} from "./errors.js";
-import type { PreparedMessage } from "./prepare-message.js";
+} from "../errors.js";
+import type { PreparedMessage } from "../message/prepare-message.js";
+import type { BufferReason, EventHub, PublisherLogger } from "../publisher-events.js";
+import type { PublisherCounters } from "../publisher-stats.js";
+import type { PublishResult } from "../publisher-types.js";
 import type { ReplyReceiver, SendAttempt } from "./publish-attempt.js";
-import type { BufferReason, EventHub, PublisherLogger } from "./publisher-events.js";
-import type { PublisherCounters } from "./publisher-stats.js";
-import type { PublishResult } from "./publisher-types.js";
 import { ReplyDeadlines } from "./reply-deadlines.js";
 import { backoffDelay, isTransientRedisError, type RetryOptions } from "./retry.js";
 import { type PendingPublish, SendLane, UnsettledCount } from "./send-lane.js";

@@ -1,6 +1,6 @@
 // A bounded queue behind an async iterator. Pub/sub cannot push back on a publisher, so when the
 // consumer falls behind, the overflow policy decides explicitly what is lost.
-import { StreamOverflowError } from "./errors.js";
+import { StreamOverflowError } from "../errors.js";
 
 /**
  * What to do with a message that arrives while the queue holds `highWaterMark` events:

@@ -2,14 +2,19 @@
 // (the tolerant validator and the address's parameters) → dedup → dispatch to the subscription's
 // sinks. The valid path allocates only the parsed event and its delivery context; reasons are
 // built only for a message that fails.
-import { type ChannelName, type ChannelParameters, channelNames, channels } from "../../generated/index.js";
-import type { ValidationReason } from "../contract/reasons.js";
-import { checkPayload, parseRawMessage } from "../contract/validate.js";
-import { bodyKey } from "./body-key.js";
-import { HandlerError } from "./errors.js";
-import type { InvalidMessage } from "./subscriber-events.js";
-import type { DeliveryContext, SubscriberStats } from "./subscriber-types.js";
-import type { Subscription } from "./subscription-registry.js";
+import {
+  type ChannelName,
+  type ChannelParameters,
+  channelNames,
+  channels,
+} from "../../../generated/index.js";
+import type { ValidationReason } from "../../contract/reasons.js";
+import { checkPayload, parseRawMessage } from "../../contract/validate.js";
+import type { Subscription } from "../connection/subscription-registry.js";
+import { bodyKey } from "../dedup/body-key.js";
+import { HandlerError } from "../errors.js";
+import type { InvalidMessage } from "../subscriber-events.js";
+import type { DeliveryContext, SubscriberStats } from "../subscriber-types.js";
 
 export interface PipelineOptions {
   readonly maxMessageBytes: number;

@@ -1,9 +1,10 @@
 // The open journal of a durable buffer: writes records with the buffer's fsync policy and compacts the file
 // by rewriting the live entries once most of it is dead. The first write that fails closes it for good and
 // is reported once; the buffer then goes on in memory. The live entries are read from the buffer's queue.
+
+import type { SlotQueue } from "../queues/slot-queue.js";
 import { type FsyncPolicy, type JournalFile, JournalWriteError } from "./journal-file.js";
 import { describeError, encodeRecord } from "./journal-format.js";
-import type { SlotQueue } from "./slot-queue.js";
 
 export interface JournalWriterOptions {
   readonly fsync: FsyncPolicy;

@@ -7,10 +7,10 @@ import {
   type ChannelParameters,
   type ChannelPayloads,
   channels,
-} from "../../generated/index.js";
-import type { ValidationReason } from "../contract/reasons.js";
-import { checkPayload } from "../contract/validate.js";
-import { ContractValidationError } from "../errors.js";
+} from "../../../generated/index.js";
+import type { ValidationReason } from "../../contract/reasons.js";
+import { checkPayload } from "../../contract/validate.js";
+import { ContractValidationError } from "../../errors.js";
 
 /** The payload fields of a channel that are RFC 3339 date-times, as the generated catalogue lists them. */
 export type DateTimeField<C extends ChannelName = ChannelName> = ChannelDateTimeFields[C];

@@ -1,13 +1,13 @@
 // Replays the fallback buffer oldest first, pipelined: up to REPLAY_WINDOW PUBLISHes in flight, each entry
 // acknowledged in order after its reply. Stops at the first failure (the rest stays buffered) and retries
 // later with a growing delay, or at once when the connection is ready again.
-import type { ConnectionGate } from "./connection-gate.js";
-import { PublishTimeoutError, TooFewSubscribersError } from "./errors.js";
+import type { ConnectionGate } from "../connection/connection-gate.js";
+import { PublishTimeoutError, TooFewSubscribersError } from "../errors.js";
+import type { EventHub, PublisherLogger } from "../publisher-events.js";
+import { Fifo } from "../queues/fifo.js";
+import type { ReplyReceiver, SendAttempt } from "../send/publish-attempt.js";
+import { ReplyDeadlines } from "../send/reply-deadlines.js";
 import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
-import { Fifo } from "./fifo.js";
-import type { ReplyReceiver, SendAttempt } from "./publish-attempt.js";
-import type { EventHub, PublisherLogger } from "./publisher-events.js";
-import { ReplyDeadlines } from "./reply-deadlines.js";
 
 /** PUBLISHes of buffered messages in flight at once; enough to keep Redis busy, bounded for memory. */
 export const REPLAY_WINDOW = 1_024;

@@ -1,13 +1,13 @@
 // Which topics the subscriber holds and who receives each: subscribes what is wanted on every ready
 // connection, resolves or rejects those waiting for a confirmation, retries refused resubscribes,
 // and reports the gap of each topic once it is back after a reconnect.
-import type { ChannelName } from "../../generated/index.js";
-import type { ChannelDedup } from "./dedup-policy.js";
-import type { DedupWindow } from "./dedup-window.js";
-import { SubscribeFailedError, SubscriberClosedError } from "./errors.js";
-import type { Gap } from "./subscriber-events.js";
-import type { DeliveryContext } from "./subscriber-types.js";
-import type { Topic } from "./topics.js";
+import type { ChannelName } from "../../../generated/index.js";
+import type { ChannelDedup } from "../dedup/dedup-policy.js";
+import type { DedupWindow } from "../dedup/dedup-window.js";
+import { SubscribeFailedError, SubscriberClosedError } from "../errors.js";
+import type { Gap } from "../subscriber-events.js";
+import type { DeliveryContext } from "../subscriber-types.js";
+import type { Topic } from "../topics.js";
 
 export type Sink = (event: unknown, context: DeliveryContext) => void | Promise<void>;
 

@@ -4,11 +4,15 @@
 // epoch means "send every subscription again" and names the topics that lost their node (their gap).
 // ioredis's own sharded subscribers are not used: they resubscribe silently and swallow refusals.
 import type { Cluster } from "ioredis";
-import type { ClusterConnectionOptions, PubSubMode } from "../connection/cluster-options.js";
+import type { ClusterConnectionOptions, PubSubMode } from "../../connection/cluster-options.js";
+import {
+  type ConnectionCallbacks,
+  type HeartbeatOptions,
+  SubscriberConnection,
+} from "../connection/connection.js";
+import { ShardedPatternError, SubscriberClosedError } from "../errors.js";
+import type { Topic } from "../topics.js";
 import { ClusterTopology } from "./cluster-topology.js";
-import { type ConnectionCallbacks, type HeartbeatOptions, SubscriberConnection } from "./connection.js";
-import { ShardedPatternError, SubscriberClosedError } from "./errors.js";
-import type { Topic } from "./topics.js";
 
 /** How often the slot map is read again while a node the subscriber needs is down. */
 const REPAIR_INTERVAL_MS = 250;

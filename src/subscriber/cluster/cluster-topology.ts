@@ -3,9 +3,9 @@
 // only reads CLUSTER SLOTS (at connect and on refresh()); it never subscribes.
 import calculateSlot from "cluster-key-slot";
 import type { Cluster, RedisOptions } from "ioredis";
-import { type ClusterConnectionOptions, openCluster } from "../connection/cluster-options.js";
-import { explainConnectionError } from "../connection/tls-failure.js";
-import { SubscriberConnectionError } from "./errors.js";
+import { type ClusterConnectionOptions, openCluster } from "../../connection/cluster-options.js";
+import { explainConnectionError } from "../../connection/tls-failure.js";
+import { SubscriberConnectionError } from "../errors.js";
 
 export interface TopologyCallbacks {
   /** A fresh slot map arrived (at connect, after refresh(), after a MOVED seen by the client). */

@@ -1,12 +1,12 @@
 // The publisher's side of the fallback buffer: creates it, puts given-up messages in it, counts what it
 // holds per channel (newer messages queue behind) and reports buffered, dropped and replayed messages.
 
-import { PublishError } from "./errors.js";
+import { PublishError } from "../errors.js";
+import type { PreparedMessage } from "../message/prepare-message.js";
+import type { BufferReason, EventHub, PublisherLogger } from "../publisher-events.js";
+import type { PublisherCounters } from "../publisher-stats.js";
+import type { PublisherOptions, PublishResult } from "../publisher-types.js";
 import { type BufferedEntry, createFallbackBuffer, type FallbackBuffer } from "./fallback-buffer.js";
-import type { PreparedMessage } from "./prepare-message.js";
-import type { BufferReason, EventHub, PublisherLogger } from "./publisher-events.js";
-import type { PublisherCounters } from "./publisher-stats.js";
-import type { PublisherOptions, PublishResult } from "./publisher-types.js";
 import { eventIdOf, type Replayer } from "./replayer.js";
 
 const DEFAULT_CAPACITY = 10_000;

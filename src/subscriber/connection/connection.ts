@@ -3,11 +3,11 @@
 // of a gap to whoever resubscribes. It sends SUBSCRIBE and friends (SSUBSCRIBE when sharded) but
 // decides nothing about topics. On a cluster, each node the subscriber listens to has one of these.
 import { Redis, type RedisOptions } from "ioredis";
-import { isClusterSource, type PubSubMode } from "../connection/cluster-options.js";
-import { explainConnectionError } from "../connection/tls-failure.js";
-import { type AwaitedAttempt, ReplyDeadlines } from "../publisher/reply-deadlines.js";
-import { HeartbeatTimeoutError, SubscriberConnectionError } from "./errors.js";
-import type { SubscriberOptions } from "./subscriber-types.js";
+import { isClusterSource, type PubSubMode } from "../../connection/cluster-options.js";
+import { explainConnectionError } from "../../connection/tls-failure.js";
+import { type AwaitedAttempt, ReplyDeadlines } from "../../publisher/send/reply-deadlines.js";
+import { HeartbeatTimeoutError, SubscriberConnectionError } from "../errors.js";
+import type { SubscriberOptions } from "../subscriber-types.js";
 
 const DEFAULT_URL = "redis://127.0.0.1:6379";
 const QUIT_TIMEOUT_MS = 2_000;

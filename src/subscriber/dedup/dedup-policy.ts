@@ -1,6 +1,6 @@
 // Which channels get a dedup window and how large: the subscriber's options resolved per channel,
 // so that channels whose duplicates do not matter to a consumer cost no dedup work at all.
-import type { ChannelName } from "../../generated/index.js";
+import type { ChannelName } from "../../../generated/index.js";
 import { createDedupWindow, type DedupWindow } from "./dedup-window.js";
 
 export interface DedupSettings {

@@ -4,6 +4,12 @@
 // the journal writer (journal-writer.ts: appends, compaction); capacity, overflow and acknowledgement
 // rules are here. It never publishes anything itself and never prints: warnings go to the injected logger.
 import path from "node:path";
+import type { FsyncPolicy } from "../journal/journal-file.js";
+import { describeError, encodeRecord } from "../journal/journal-format.js";
+import type { JournalLock } from "../journal/journal-lock.js";
+import { type RecoveredJournal, recoverJournal } from "../journal/journal-recovery.js";
+import { JournalWriter } from "../journal/journal-writer.js";
+import { type BufferedEntry, type Slot, SlotQueue } from "../queues/slot-queue.js";
 import {
   AcknowledgeOutOfOrderError,
   type DropReason,
@@ -17,18 +23,12 @@ import {
   type OverflowPolicy,
   type RecoveryReport,
 } from "./fallback-buffer-types.js";
-import type { FsyncPolicy } from "./journal-file.js";
-import { describeError, encodeRecord } from "./journal-format.js";
-import type { JournalLock } from "./journal-lock.js";
-import { type RecoveredJournal, recoverJournal } from "./journal-recovery.js";
-import { JournalWriter } from "./journal-writer.js";
-import { type BufferedEntry, type Slot, SlotQueue } from "./slot-queue.js";
 
+export type { FsyncPolicy } from "../journal/journal-file.js";
+export { JournalWriteError } from "../journal/journal-file.js";
+export { JournalLockedError, JournalLockUnsupportedError } from "../journal/journal-lock.js";
+export type { DamagedSpan, JournalDamage } from "../journal/journal-scan.js";
 export * from "./fallback-buffer-types.js";
-export type { FsyncPolicy } from "./journal-file.js";
-export { JournalWriteError } from "./journal-file.js";
-export { JournalLockedError, JournalLockUnsupportedError } from "./journal-lock.js";
-export type { DamagedSpan, JournalDamage } from "./journal-scan.js";
 
 const DEFAULT_COMPACTION_THRESHOLD_BYTES = 1024 * 1024;
 const SILENT_LOGGER: FallbackBufferLogger = { warn() {}, error() {} };
