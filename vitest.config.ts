@@ -1,8 +1,15 @@
 import { defineConfig } from "vitest/config";
 
+/** The publisher's contract and fault tests: run a second time through ioredis's public API only. */
+const publicSendPathFiles = [
+  "test/publisher/publisher.test.ts",
+  "test/publisher/pipelining.test.ts",
+  "test/publisher/redis-outage.test.ts",
+  "test/publisher/stalled-loop.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // Redis fault tests start and stop real servers; give them room on a shared 2-core machine.
     testTimeout: 120_000,
     // Vitest's default is one worker per core less one: a single worker on this 2-core machine. Most files
@@ -10,6 +17,23 @@ export default defineConfig({
     // cores busy (suite wall time 192 s -> ~110 s here).
     maxWorkers: 3,
     hookTimeout: 120_000,
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "package",
+          include: ["test/**/*.test.ts"],
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "public-send-path",
+          include: publicSendPathFiles,
+          env: { TRADING_EVENTS_TEST_SEND_PATH: "public" },
+        },
+      },
+    ],
   },
 });

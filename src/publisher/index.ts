@@ -37,5 +37,6 @@ export type {
   PublisherListener,
   PublisherLogger,
 } from "./publisher-events.js";
+export type { SendPath, SendPathOption } from "./send/publish-attempt.js";
 export type { PublishConnection, PublishMode } from "./send/publish-transport.js";
 export { DEFAULT_RETRY, isTransientRedisError, type RetryOptions } from "./send/retry.js";

@@ -1,6 +1,7 @@
 // The publisher's counters: each part that counts adds to them; stats() reads them with the live figures.
 import type { FallbackBuffer } from "./buffer/fallback-buffer.js";
 import type { PublisherStats } from "./publisher-types.js";
+import type { SendPath } from "./send/publish-attempt.js";
 
 export interface PublisherCounters {
   published: number;
@@ -19,6 +20,7 @@ export function snapshotStats(
   counters: PublisherCounters,
   inFlight: number,
   buffer: FallbackBuffer,
+  sendPath: SendPath,
 ): PublisherStats {
   return {
     ...counters,
@@ -26,5 +28,6 @@ export function snapshotStats(
     bufferSize: buffer.size,
     durability: buffer.durability,
     recovery: buffer.recovery,
+    sendPath,
   };
 }

@@ -15,6 +15,7 @@ import type {
   PublisherListener,
   PublisherLogger,
 } from "./publisher-events.js";
+import type { SendPath, SendPathOption } from "./send/publish-attempt.js";
 import type { PublishMode } from "./send/publish-transport.js";
 import type { RetryOptions } from "./send/retry.js";
 
@@ -70,6 +71,12 @@ export interface PublisherOptions {
   readonly replay?: ReplayOptions;
   /** Receives the publisher's diagnostics; nothing is printed without one. */
   readonly logger?: PublisherLogger;
+  /**
+   * "auto" (default): on a single Redis in classic mode, the fast path through ioredis's internals where the
+   * installed ioredis and the client fit it (probed at start-up; otherwise a warning and the public path).
+   * "public": only ioredis's public API, at some cost per message (see the README's benchmarks).
+   */
+  readonly sendPath?: SendPathOption;
 }
 
 export type PublishResult =
@@ -107,6 +114,8 @@ export interface PublisherStats {
   readonly durability: DurabilityState;
   /** What start-up found in the journal (recovered entries, a damaged tail set aside). */
   readonly recovery: RecoveryReport | undefined;
+  /** How PUBLISHes are sent: the fast path, or ioredis's public API and why. */
+  readonly sendPath: SendPath;
 }
 
 export interface Publisher {

@@ -14,7 +14,7 @@ import { createEventHub, type PublisherLogger } from "./publisher-events.js";
 import { createCounters, snapshotStats } from "./publisher-stats.js";
 import type { Publisher, PublisherOptions, PublishResult } from "./publisher-types.js";
 import { LaneScheduler } from "./send/lane-scheduler.js";
-import { sendAttemptFor } from "./send/publish-attempt.js";
+import { type SendPath, sendAttemptFor, sendPathFor } from "./send/publish-attempt.js";
 import { type PublishConnection, publishCommandFor } from "./send/publish-transport.js";
 import { DEFAULT_RETRY } from "./send/retry.js";
 
@@ -47,7 +47,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
     replayer.resetDelay();
     if (buffer.size > 0) void replayer.replay();
   });
-  const send = sendAttemptFor(client, mode, publishCommandFor(client, mode));
+  const sendPath = sendPathFor(client, mode, options.sendPath);
+  warnOfPublicFallback(sendPath, logger);
+  const send = sendAttemptFor(client, sendPath, publishCommandFor(client, mode));
   const replayer = new Replayer({
     send,
     gate,
@@ -92,12 +94,21 @@ export function createPublisher(options: PublisherOptions): Publisher {
     replayBufferedMessages: () => replayer.replay(),
     on: hub.on,
     off: hub.off,
-    stats: () => snapshotStats(counters, lanes.inFlight, buffer),
+    stats: () => snapshotStats(counters, lanes.inFlight, buffer, sendPath),
     close() {
       closePromise ??= closeParts({ replayer, lanes, gate, buffer, logger, client, owned });
       return closePromise;
     },
   };
+}
+
+/** Said once, at creation: the installed ioredis (or the client) does not fit the fast path. */
+function warnOfPublicFallback(sendPath: SendPath, logger: PublisherLogger): void {
+  if (sendPath.via === "public" && sendPath.why === "ioredis") {
+    logger.warn?.("publisher: sending through ioredis's public API; the fast path does not fit", {
+      reason: sendPath.reason,
+    });
+  }
 }
 
 /** publish(): checks and serialises the message, then hands it to its channel's lane, which settles it. */

@@ -11,7 +11,7 @@ import { type BufferReason, createEventHub } from "../../src/publisher/publisher
 import { createCounters, type PublisherCounters } from "../../src/publisher/publisher-stats.js";
 import type { PublishResult } from "../../src/publisher/publisher-types.js";
 import { LaneScheduler } from "../../src/publisher/send/lane-scheduler.js";
-import { sendAttemptFor } from "../../src/publisher/send/publish-attempt.js";
+import { sendAttemptFor, sendPathFor } from "../../src/publisher/send/publish-attempt.js";
 import { publishCommandFor } from "../../src/publisher/send/publish-transport.js";
 import { DEFAULT_RETRY } from "../../src/publisher/send/retry.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
@@ -38,7 +38,7 @@ function harness(client: Redis, settings: ChannelSettings, hasBuffered: boolean)
   const gate = new ConnectionGate(client, {}, () => {});
   cleanups.push(() => gate.dispose());
   const scheduler = new LaneScheduler({
-    send: sendAttemptFor(client, "classic", publishCommandFor(client, "classic")),
+    send: sendAttemptFor(client, sendPathFor(client, "classic"), publishCommandFor(client, "classic")),
     gate,
     retry: { ...DEFAULT_RETRY, maxElapsedMs: 60_000 },
     commandTimeoutMs: 2_000,

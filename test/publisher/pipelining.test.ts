@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { SignalEvent } from "../../generated/index.js";
 import { type RedisServerHandle, stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import {
-  createPublisher,
   type Publisher,
   type PublisherEvents,
   type PublisherOptions,
@@ -24,6 +23,7 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
+import { createPublisher } from "../support/publisher-under-test.js";
 import { redisServerForTest } from "../support/redis-for-test.js";
 
 const cleanups = cleanupAfterEach();

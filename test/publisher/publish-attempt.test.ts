@@ -9,7 +9,7 @@ import {
   startRedisServer,
   stopAllRedisServers,
 } from "../../scripts/support/redis-server.js";
-import { type ReplyReceiver, sendAttemptFor } from "../../src/publisher/send/publish-attempt.js";
+import { type ReplyReceiver, sendAttemptFor, sendPathFor } from "../../src/publisher/send/publish-attempt.js";
 import { publishCommandFor } from "../../src/publisher/send/publish-transport.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { waitFor } from "../support/publisher-fixtures.js";
@@ -48,7 +48,8 @@ function recordingReceiver(): { outcomes: string[]; receiver: ReplyReceiver<stri
   return { outcomes, receiver };
 }
 
-const sendOn = (redis: Redis) => sendAttemptFor(redis, "classic", publishCommandFor(redis, "classic"));
+const sendOn = (redis: Redis) =>
+  sendAttemptFor(redis, sendPathFor(redis, "classic"), publishCommandFor(redis, "classic"));
 
 describe("sendAttemptFor (single Redis, classic)", () => {
   it("reports each reply with the item and attempt it was sent with, in send order", async () => {

@@ -10,7 +10,6 @@ import {
 import { ContractValidationError, UnknownChannelError } from "../../src/errors.js";
 import { FallbackBufferFullError } from "../../src/publisher/buffer/fallback-buffer.js";
 import {
-  createPublisher,
   PublishError,
   type Publisher,
   PublisherClosedError,
@@ -26,6 +25,7 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
+import { createPublisher } from "../support/publisher-under-test.js";
 
 const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);

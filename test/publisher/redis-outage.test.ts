@@ -12,7 +12,6 @@ import {
 } from "../../scripts/support/redis-server.js";
 import {
   ConnectionNotReadyError,
-  createPublisher,
   type Publisher,
   type PublisherOptions,
   type PublishResult,
@@ -26,6 +25,7 @@ import {
   signalEvent,
   waitFor,
 } from "../support/publisher-fixtures.js";
+import { createPublisher } from "../support/publisher-under-test.js";
 
 const cleanups = cleanupAfterEach();
 afterAll(stopAllRedisServers);

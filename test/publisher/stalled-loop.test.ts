@@ -4,9 +4,10 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RedisServerHandle, stopAllRedisServers } from "../../scripts/support/redis-server.js";
-import { createPublisher, type Publisher, type PublisherOptions } from "../../src/publisher/index.js";
+import type { Publisher, PublisherOptions } from "../../src/publisher/index.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { signalEvent } from "../support/publisher-fixtures.js";
+import { createPublisher } from "../support/publisher-under-test.js";
 import { redisServerForTest } from "../support/redis-for-test.js";
 
 const cleanups = cleanupAfterEach();

@@ -1,8 +1,9 @@
 // How one message goes out: PUBLISH (classic) or SPUBLISH (sharded), on a single Redis or a Redis Cluster,
 // chosen once when the publisher is created. The send lanes and the replayer only call the function.
 import calculateSlot from "cluster-key-slot";
-import { type Cluster, Command, type Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { PubSubMode } from "../../connection/cluster-options.js";
+import { SlotPinnedCommand } from "./ioredis-internals.js";
 
 /** "classic": PUBLISH (a cluster broadcasts it to every node); "sharded": SPUBLISH (only the channel's shard). */
 export type PublishMode = PubSubMode;
@@ -35,18 +36,4 @@ export function publishCommandFor(connection: PublishConnection, mode: PublishMo
     connection.sendCommand(command);
     return command.promise as Promise<number>;
   };
-}
-
-/** A command ioredis's cluster routes by a slot it is given instead of by its (absent) key. */
-class SlotPinnedCommand extends Command {
-  readonly #slot: number;
-
-  constructor(name: string, args: string[], slot: number) {
-    super(name, args);
-    this.#slot = slot;
-  }
-
-  override getSlot(): number {
-    return this.#slot;
-  }
 }
