@@ -1,7 +1,8 @@
 // The package as a service gets it: `npm pack`, installed into a fresh project outside this
 // repository, imported from ESM and required from CommonJS (plain .cjs, and TypeScript under
-// NodeNext emitting CommonJS), type-checked and run; publint and attw on the tarball.
-import { execFile } from "node:child_process";
+// NodeNext emitting CommonJS), type-checked and run; publint and attw on the tarball. Then across the
+// dependency range: a strict service with ioredis at the lowest and the newest version the peer range allows,
+// each type-checked with this project's TypeScript and the newest published one, and run against Redis.
 import {
   existsSync,
   mkdirSync,
@@ -13,15 +14,21 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { minVersion } from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels } from "../../generated/index.js";
+import {
+  type RedisServerHandle,
+  startRedisServer,
+  stopAllRedisServers,
+} from "../../scripts/support/redis-server.js";
+import { installConsumer, installedVersions, sh } from "./consumer-project.js";
 
-const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
 const rootPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   name: string;
   version: string;
+  peerDependencies: { ioredis: string };
 };
 const bin = (name: string) => join(root, "node_modules/.bin", name);
 /** Packing builds dist/ (prepack) and installing resolves dependencies: minutes on a loaded machine. */
@@ -31,110 +38,21 @@ let scratch: string;
 let tarball: string;
 let consumer: string;
 
-async function sh(command: string, args: string[], cwd: string, input?: string) {
-  const child = run(command, args, {
-    cwd,
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  if (input !== undefined) {
-    child.child.stdin?.end(input);
-  }
-  try {
-    return await child;
-  } catch (error) {
-    const failure = error as Error & { stdout?: string; stderr?: string; code?: number };
-    throw new Error(
-      `${command} ${args.join(" ")} failed (exit ${failure.code}) in ${cwd}:\n${failure.stdout ?? ""}\n${failure.stderr ?? ""}`,
-    );
-  }
-}
-
-// What a service writes: the root and /testing imports, the JSON Schemas, the spec and the docs
-// by their package paths, and a type error that must stay one.
-const consumerSource = `import { createRequire } from "node:module";
-import { existsSync, readFileSync } from "node:fs";
-import {
-  channelNames,
-  checkPayload,
-  contractVersion,
-  ContractValidationError,
-  createPublisher,
-  createSubscriber,
-  type PositionEvent,
-  type Publisher,
-  type Subscriber,
-} from "@trading-platform/events";
-import { assertValidEvent, exampleEvents, makeEvent } from "@trading-platform/events/testing";
-
-const require = createRequire(import.meta.url);
-const pkg = require("@trading-platform/events/package.json") as { version: string };
-const schema = require("@trading-platform/events/schemas/PositionEvent.schema.json") as { title: string };
-const spec = readFileSync(require.resolve("@trading-platform/events/asyncapi.yaml"), "utf8");
-const docs = require.resolve("@trading-platform/events/docs/index.html");
-
-const sold: PositionEvent = makeEvent("positions.updated", { action: "sell", qty_change: -50, new_qty: 50 });
-assertValidEvent("positions.updated", sold);
-// @ts-expect-error "short" is not an action of the contract
-const refusedAtCompileTime = { ...sold, action: "short" } satisfies PositionEvent;
-const check = checkPayload("positions.updated", refusedAtCompileTime, "strict");
-let refused: string[] = [];
-try {
-  makeEvent("price.updated.MSFT", { symbol: "AAPL" });
-} catch (error) {
-  if (error instanceof ContractValidationError) refused = error.reasons.map((r) => r.pointer);
-}
-
-// Typed factories, not called: connecting is the demo's and the fault tests' business.
-const factories: [(options: Parameters<typeof createPublisher>[0]) => Publisher, () => Subscriber] = [
-  createPublisher,
-  createSubscriber,
-];
-
-console.log(JSON.stringify({
-  factories: factories.map((f) => typeof f),
-  channels: channelNames,
-  contractVersion,
-  packageVersion: pkg.version,
-  specHasVersion: spec.includes(\`version: \${pkg.version}\`),
-  schemaTitle: schema.title,
-  docsExist: existsSync(docs),
-  sold: sold.action,
-  examples: exampleEvents["orders.executed"].length,
-  checkOk: check.ok,
-  refused,
-}));
-`;
-
-// A CommonJS service (Node >= 20.19 loads this ESM package with require()): plain JavaScript.
-const requireSource = `"use strict";
-const { channelNames, checkPayload, contractVersion, createPublisher } = require("@trading-platform/events");
-const { makeEvent } = require("@trading-platform/events/testing");
-const schema = require("@trading-platform/events/schemas/PositionEvent.schema.json");
-const sold = makeEvent("positions.updated", { action: "sell", qty_change: -50, new_qty: 50 });
-console.log(JSON.stringify({
-  channels: channelNames,
-  contractVersion,
-  factory: typeof createPublisher,
-  schemaTitle: schema.title,
-  checkOk: checkPayload("positions.updated", sold, "strict").ok,
-}));
-`;
-
-// A CommonJS TypeScript module (.cts; the same as a .ts file in a "type": "commonjs" project): under
-// module NodeNext, TypeScript >= 5.8 compiles these imports to require(), with the package's types.
-const cjsTypeScriptSource = `import { checkPayload, contractVersion, type PositionEvent } from "@trading-platform/events";
-import { makeEvent } from "@trading-platform/events/testing";
-
-const sold: PositionEvent = makeEvent("positions.updated", { action: "sell", qty_change: -50, new_qty: 50 });
-// @ts-expect-error "short" is not an action of the contract
-const refusedAtCompileTime = { ...sold, action: "short" } satisfies PositionEvent;
-console.log(JSON.stringify({
-  contractVersion,
-  sold: sold.action,
-  checkOk: checkPayload("positions.updated", refusedAtCompileTime, "strict").ok,
-}));
-`;
+// Both ends of ioredis's peer range, each in a consumer project of its own that also holds a client of another
+// copy of ioredis, at the other end, to pass to the package. The other runtime dependencies resolve to the
+// newest their ranges allow. The "newest" project is also the one the package-shape tests below use.
+const ioredisRange = rootPackage.peerDependencies.ioredis;
+const ioredisLowest = minVersion(ioredisRange)?.version ?? "";
+const consumers = [
+  { name: "ioredis-newest", ioredis: ioredisRange, otherCopy: ioredisLowest },
+  { name: "ioredis-lowest", ioredis: ioredisLowest, otherCopy: ioredisRange },
+] as const;
+const compilers = [
+  { name: "project", tsc: () => join(root, "node_modules/typescript/bin/tsc") },
+  { name: "newest", tsc: () => join(scratch, "typescript-newest/node_modules/typescript/bin/tsc") },
+] as const;
+const typescriptVersion: Record<string, string> = {};
+let redis: RedisServerHandle;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), "events-pack-test-"));
@@ -146,48 +64,50 @@ beforeAll(async () => {
   tarball = join(packDir, packed[0] as string);
 
   // Outside the repository, so that nothing resolves from this project's node_modules.
-  consumer = join(scratch, "consumer");
-  mkdirSync(consumer);
-  writeFileSync(
-    join(consumer, "package.json"),
-    JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2),
-  );
+  consumer = join(scratch, "ioredis-newest");
   const typesNode = JSON.parse(readFileSync(join(root, "node_modules/@types/node/package.json"), "utf8")) as {
     version: string;
   };
-  await sh(
-    "npm",
-    ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `@types/node@${typesNode.version}`],
-    consumer,
-  );
-  writeFileSync(join(consumer, "consumer.ts"), consumerSource);
-  writeFileSync(join(consumer, "require-consumer.cjs"), requireSource);
-  writeFileSync(join(consumer, "cjs-consumer.cts"), cjsTypeScriptSource);
-  writeFileSync(
-    join(consumer, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        types: ["node"],
-        outDir: "out",
-      },
-      files: ["consumer.ts", "cjs-consumer.cts"],
-    }),
-  );
+  const newestTypescript = join(scratch, "typescript-newest");
+  mkdirSync(newestTypescript);
+  writeFileSync(join(newestTypescript, "package.json"), JSON.stringify({ private: true }));
+  await Promise.all([
+    sh("npm", ["install", "--no-audit", "--no-fund", "typescript@latest"], newestTypescript),
+    ...consumers.map(({ name, ioredis, otherCopy }) =>
+      installConsumer(join(scratch, name), tarball, { ioredis, otherCopy, typesNode: typesNode.version }),
+    ),
+  ]);
+  for (const compiler of compilers) {
+    typescriptVersion[compiler.name] = (
+      await sh("node", [compiler.tsc(), "--version"], scratch)
+    ).stdout.trim();
+  }
+  redis = await startRedisServer();
 }, slow);
 
-/** One tsc run for both consumers (it takes tens of seconds on a loaded machine); every test that needs it awaits it. */
-let compiling: Promise<unknown> | undefined;
-function compileConsumers(): Promise<unknown> {
-  compiling ??= sh("node", [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], consumer);
-  return compiling;
+/** What a failure names: the consumer's installed dependencies and the compiler. */
+function versionsOf(consumerName: string, compiler: string): string {
+  return `consumer with ${installedVersions(join(scratch, consumerName))}, ${typescriptVersion[compiler]}`;
 }
 
-afterAll(() => {
+/** One tsc run per consumer and compiler (tens of seconds on a loaded machine); every test that needs it awaits it. */
+const compiled = new Map<string, Promise<unknown>>();
+function compile(consumerName: string, compiler: (typeof compilers)[number]): Promise<unknown> {
+  const key = `${consumerName}/${compiler.name}`;
+  let compiling = compiled.get(key);
+  if (compiling === undefined) {
+    const args = [compiler.tsc(), "-p", "tsconfig.json", "--outDir", `out-${compiler.name}`];
+    compiling = sh("node", args, join(scratch, consumerName), {
+      context: versionsOf(consumerName, compiler.name),
+    });
+    compiled.set(key, compiling);
+  }
+  return compiling;
+}
+const compileConsumers = () => compile("ioredis-newest", compilers[0]);
+
+afterAll(async () => {
+  await stopAllRedisServers();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -219,7 +139,7 @@ describe("the packed tarball", { timeout: slow }, () => {
 
   it("type-checks the ESM and CommonJS consumers under NodeNext and runs the ESM one with node", async () => {
     await compileConsumers();
-    const { stdout } = await sh("node", ["out/consumer.js"], consumer);
+    const { stdout } = await sh("node", ["out-project/consumer.js"], consumer);
     expect(JSON.parse(stdout)).toEqual({
       factories: ["function", "function"],
       channels: ["orders.executed", "positions.updated", "price.updated.{symbol}", "signals.generated"],
@@ -250,10 +170,10 @@ describe("the packed tarball", { timeout: slow }, () => {
 
   it("type-checks a CommonJS TypeScript consumer (.cts) under NodeNext, compiles it to require() and runs it", async () => {
     await compileConsumers();
-    const compiled = readFileSync(join(consumer, "out/cjs-consumer.cjs"), "utf8");
+    const compiled = readFileSync(join(consumer, "out-project/cjs-consumer.cjs"), "utf8");
     expect(compiled).toContain('require("@trading-platform/events")');
     expect(compiled).not.toMatch(/\bimport\(/);
-    const { stdout, stderr } = await sh("node", ["out/cjs-consumer.cjs"], consumer);
+    const { stdout, stderr } = await sh("node", ["out-project/cjs-consumer.cjs"], consumer);
     expect(JSON.parse(stdout)).toEqual({
       contractVersion: rootPackage.version,
       sold: "sell",
@@ -277,7 +197,7 @@ describe("the packed tarball", { timeout: slow }, () => {
       join(consumer, "node_modules/.bin/trading-events"),
       ["validate", "positions.updated"],
       consumer,
-      example,
+      { input: example },
     );
     expect({ stdout: stdout.trim(), stderr }).toEqual({ stdout: "valid", stderr: "" });
   });
@@ -314,5 +234,51 @@ describe("the packed tarball", { timeout: slow }, () => {
     expect(changelog).toMatch(new RegExp(`^## ${rootPackage.version.replace(/\./g, "\\.")}$`, "m"));
     const spec = readFileSync(join(root, "asyncapi.yaml"), "utf8");
     expect(spec).toMatch(new RegExp(`^  version: ${rootPackage.version.replace(/\./g, "\\.")}$`, "m"));
+  });
+});
+
+describe("across the dependency range: a strict TypeScript service", { timeout: slow }, () => {
+  for (const consumerProject of consumers) {
+    for (const compiler of compilers) {
+      it(`${consumerProject.name}, ${compiler.name} TypeScript: type-checks without skipLibCheck, and runs`, async () => {
+        const dir = join(scratch, consumerProject.name);
+        const versions = versionsOf(consumerProject.name, compiler.name);
+        await compile(consumerProject.name, compiler);
+        const { stdout } = await sh("node", [`out-${compiler.name}/service.js`], dir, {
+          env: { REDIS_URL: redis.url },
+          context: versions,
+        });
+        expect({ versions, ran: JSON.parse(stdout) }).toEqual({
+          versions,
+          ran: {
+            own: { sendPath: { via: "fast" }, inOrder: true, warnings: [] },
+            anotherCopy: {
+              sendPath: {
+                via: "public",
+                why: "ioredis",
+                reason: "the client comes from another copy of ioredis than this package's",
+              },
+              inOrder: true,
+              warnings: ["publisher: sending through ioredis's public API; the fast path does not fit"],
+            },
+          },
+        });
+      });
+    }
+  }
+
+  it("installs what the ranges say: the lowest ioredis where asked, the newest elsewhere", async () => {
+    const installed = (name: string) =>
+      (
+        JSON.parse(readFileSync(join(scratch, name, "node_modules/ioredis/package.json"), "utf8")) as {
+          version: string;
+        }
+      ).version;
+    const { stdout } = await sh("npm", ["view", `ioredis@${ioredisRange}`, "version", "--json"], scratch);
+    const published = [JSON.parse(stdout) as string | string[]].flat();
+    expect({ lowest: installed("ioredis-lowest"), newest: installed("ioredis-newest") }).toEqual({
+      lowest: ioredisLowest,
+      newest: published.at(-1),
+    });
   });
 });
