@@ -9,7 +9,6 @@ import {
   openCluster,
 } from "../../connection/cluster-options.js";
 import type { FallbackBuffer } from "../buffer/fallback-buffer.js";
-import type { ChannelPublishOptions } from "../publisher-types.js";
 import { isCluster, type PublishConnection, type PublishMode } from "../send/publish-transport.js";
 
 /** What `connection` accepts: a client (kept by the caller), or what to create one from (owned). */
@@ -44,7 +43,7 @@ export function openConnection(
 export function checkModeFitsChannels(
   connection: PublisherConnectionOption,
   mode: PublishMode,
-  channels: { readonly [C in ChannelName]?: ChannelPublishOptions } | undefined,
+  channels: { readonly [C in ChannelName]?: { readonly minSubscribers?: number } } | undefined,
 ): void {
   const onCluster = isClient(connection) ? isCluster(connection) : isClusterConnectionOptions(connection);
   if (!onCluster || mode !== "classic") return;
