@@ -29,6 +29,7 @@ const rootPackage = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
   name: string;
   version: string;
   peerDependencies: { ioredis: string };
+  dependencies: Record<string, string>;
 };
 const bin = (name: string) => join(root, "node_modules/.bin", name);
 /** Packing builds dist/ (prepack) and installing resolves dependencies: minutes on a loaded machine. */
@@ -267,18 +268,27 @@ describe("across the dependency range: a strict TypeScript service", { timeout: 
     }
   }
 
-  it("installs what the ranges say: the lowest ioredis where asked, the newest elsewhere", async () => {
-    const installed = (name: string) =>
+  it("installs what the ranges say: ioredis at its lowest where asked; elsewhere ioredis, ajv and the JSON parser at their newest", async () => {
+    const installed = (consumerName: string, name: string) =>
       (
-        JSON.parse(readFileSync(join(scratch, name, "node_modules/ioredis/package.json"), "utf8")) as {
+        JSON.parse(
+          readFileSync(join(scratch, consumerName, "node_modules", name, "package.json"), "utf8"),
+        ) as {
           version: string;
         }
       ).version;
-    const { stdout } = await sh("npm", ["view", `ioredis@${ioredisRange}`, "version", "--json"], scratch);
-    const published = [JSON.parse(stdout) as string | string[]].flat();
-    expect({ lowest: installed("ioredis-lowest"), newest: installed("ioredis-newest") }).toEqual({
-      lowest: ioredisLowest,
-      newest: published.at(-1),
-    });
+    const newestAllowed = async (name: string, range: string) => {
+      const { stdout } = await sh("npm", ["view", `${name}@${range}`, "version", "--json"], scratch);
+      return [JSON.parse(stdout) as string | string[]].flat().at(-1);
+    };
+    const ranges: Record<string, string> = { ioredis: ioredisRange, ...rootPackage.dependencies };
+    const checked = ["ioredis", "ajv", "secure-json-parse"] as const;
+    const newest = Object.fromEntries(
+      await Promise.all(checked.map(async (name) => [name, await newestAllowed(name, ranges[name] ?? "")])),
+    );
+    expect({
+      lowest: installed("ioredis-lowest", "ioredis"),
+      newest: Object.fromEntries(checked.map((name) => [name, installed("ioredis-newest", name)])),
+    }).toEqual({ lowest: ioredisLowest, newest });
   });
 });
