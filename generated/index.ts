@@ -4,3 +4,4 @@ export * from "./channels.js";
 export * from "./serializers.js";
 export type * from "./types.js";
 export * from "./validators.js";
+export * from "./violations.js";

@@ -1,6 +1,6 @@
 // One error class per failure kind, each with read-only fields a caller can act on.
 import { closestChannel } from "./contract/closest-channel.js";
-import type { ValidationReason } from "./contract/reasons.js";
+import { formatReasons, type ValidationReason } from "./contract/reasons.js";
 
 /** A payload or raw message does not conform to its channel's contract. */
 export class ContractValidationError extends Error {
@@ -12,7 +12,9 @@ export class ContractValidationError extends Error {
     readonly reasons: readonly ValidationReason[],
   ) {
     super(
-      `invalid message for ${channel}:\n${reasons.map((r) => `  ${r.pointer || "/"}: ${r.message}`).join("\n")}`,
+      `invalid message for ${channel}:\n${formatReasons(reasons)
+        .map((line) => `  ${line}`)
+        .join("\n")}`,
     );
   }
 }

@@ -8,6 +8,7 @@ export * from "./channels.js";
 export * from "./serializers.js";
 export type * from "./types.js";
 export * from "./validators.js";
+export * from "./violations.js";
 `;
   return { path: "index.ts", contents };
 }

@@ -3,10 +3,12 @@
 import type { GeneratedFile } from "./banner.js";
 import { emitChannels } from "./emit-channels.js";
 import { emitIndex } from "./emit-index.js";
+import { emitPython } from "./emit-python.js";
 import { emitSchemas } from "./emit-schemas.js";
 import { emitSerializers } from "./emit-serializers.js";
 import { emitTypes } from "./emit-types.js";
 import { emitValidators } from "./emit-validators.js";
+import { emitViolations } from "./emit-violations.js";
 import { type ContractModel, loadSpec } from "./load-spec.js";
 
 export interface GenerateOptions {
@@ -31,7 +33,9 @@ export async function generateArtifacts(
     emitSerializers(model),
     emitChannels(model),
     emitIndex(model),
+    emitViolations(model),
     ...emitSchemas(model),
+    ...emitPython(model),
   ];
   for (const step of options.extraSteps ?? []) files.push(...(await step(model)));
   files.sort((a, b) => a.path.localeCompare(b.path));

@@ -8,7 +8,7 @@ import {
   channels,
 } from "../../generated/index.js";
 import { requireChannel } from "./addresses.js";
-import { reasonsFromAjv, type ValidationReason } from "./reasons.js";
+import { reasonsFromAjv, type ValidationReason, violation } from "./reasons.js";
 
 /** `strict`: the producer's rules (unknown fields are errors). `tolerant`: the consumer's rules. */
 export type ContractView = "strict" | "tolerant";
@@ -31,7 +31,7 @@ export function checkPayload<C extends ChannelName>(
 ): CheckResult<ChannelPayloads[C]> {
   const definition = channels[requireChannel(channel)];
   const validate = view === "strict" ? definition.validateStrict : definition.validateTolerant;
-  if (!validate(payload)) return { ok: false, reasons: reasonsFromAjv(validate.errors) };
+  if (!validate(payload)) return { ok: false, reasons: reasonsFromAjv(validate.errors, payload) };
   if (parameters) {
     const mismatches = parameterMismatches(definition.parameters, payload, parameters);
     if (mismatches.length > 0) return { ok: false, reasons: mismatches };
@@ -50,10 +50,13 @@ function parameterMismatches(
     const value = (payload as Record<string, unknown>)[payloadPointer.slice(1)];
     const expected = parameters[name];
     if (value !== expected) {
-      reasons.push({
-        pointer: payloadPointer,
-        message: `must equal the channel's ${name} ${JSON.stringify(expected)}, not ${JSON.stringify(value)}`,
-      });
+      reasons.push(
+        violation(payloadPointer, "parameter.mismatch", {
+          name,
+          expected: JSON.stringify(expected),
+          actual: JSON.stringify(value),
+        }),
+      );
     }
   }
   return reasons;
@@ -73,7 +76,7 @@ export function parseRawMessage(
   if (size > maxBytes) {
     return {
       ok: false,
-      reasons: [{ pointer: "", message: `is ${size} bytes, more than the limit of ${maxBytes}` }],
+      reasons: [violation("", "message.too_large", { size, limit: maxBytes })],
     };
   }
   let text: string;
@@ -83,21 +86,18 @@ export function parseRawMessage(
     try {
       text = utf8.decode(raw);
     } catch {
-      return { ok: false, reasons: [{ pointer: "", message: "is not valid UTF-8" }] };
+      return { ok: false, reasons: [violation("", "message.not_utf8")] };
     }
   }
-  if (text.trim() === "") return { ok: false, reasons: [{ pointer: "", message: "is empty" }] };
+  if (text.trim() === "") return { ok: false, reasons: [violation("", "message.empty")] };
   try {
     return {
       ok: true,
       value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }),
     };
   } catch (error) {
-    const detail =
-      error instanceof SyntaxError && /prototype/i.test(error.message)
-        ? "has a forbidden __proto__ or constructor.prototype key"
-        : `is not valid JSON (${(error as Error).message})`;
-    return { ok: false, reasons: [{ pointer: "", message: detail }] };
+    const forbidden = error instanceof SyntaxError && /prototype/i.test(error.message);
+    return { ok: false, reasons: [violation("", forbidden ? "message.forbidden_key" : "message.not_json")] };
   }
 }
 

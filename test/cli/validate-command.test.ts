@@ -37,10 +37,18 @@ describe("trading-events validate", () => {
 
   it.each([
     ["an empty message", "", "/: is empty"],
-    ["malformed JSON", '{"event_type": ', "/: is not valid JSON"],
-    ["a JSON array", "[]", "/: must be object"],
-    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), "/: is not valid UTF-8"],
-    ["a __proto__ key", '{"__proto__": {"polluted": true}}', "/: has a forbidden __proto__"],
+    ["malformed JSON", '{"event_type": ', "/: is not valid JSON [message.not_json]"],
+    ["a JSON array", "[]", "/: must be an object [type.mismatch]"],
+    [
+      "invalid UTF-8",
+      Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]),
+      "/: is not valid UTF-8 [message.not_utf8]",
+    ],
+    [
+      "a __proto__ key",
+      '{"__proto__": {"polluted": true}}',
+      "/: has a forbidden __proto__ or constructor.prototype key [message.forbidden_key]",
+    ],
   ])("%s exits 1 with the reason", async (_name, stdin, reason) => {
     const run = await runInProcess(["validate", "signals.generated"], { stdin });
     expect(run.code).toBe(1);
@@ -54,12 +62,12 @@ describe("trading-events validate", () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split("\n").sort()).toEqual([
-      "/num_accepted: is required",
-      "/num_orders: must be >= 0",
-      "/num_rejected: is required",
-      "/run_id: is required",
-      "/strategy_id: is required",
-      "/timestamp: is required",
+      "/num_accepted: is required [field.missing]",
+      "/num_orders: must be 0 or more [integer.too_small]",
+      "/num_rejected: is required [field.missing]",
+      "/run_id: is required [field.missing]",
+      "/strategy_id: is required [field.missing]",
+      "/timestamp: is required [field.missing]",
     ]);
   });
 

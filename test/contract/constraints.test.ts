@@ -301,7 +301,7 @@ describe("every constraint of every field", () => {
       expect(strict.ok).toBe(false);
       if (!strict.ok)
         expect(strict.reasons).toEqual([
-          { pointer: "/venue", message: expect.stringContaining("not a field") },
+          { pointer: "/venue", code: "field.unknown", message: expect.stringContaining("not a field") },
         ]);
     },
   );
@@ -326,7 +326,13 @@ describe("every constraint of every field", () => {
     });
     expect(result).toEqual({
       ok: false,
-      reasons: [{ pointer: "/symbol", message: 'must equal the channel\'s symbol "MSFT", not "AAPL"' }],
+      reasons: [
+        {
+          pointer: "/symbol",
+          code: "parameter.mismatch",
+          message: 'must equal the channel\'s symbol "MSFT", not "AAPL"',
+        },
+      ],
     });
   });
 });

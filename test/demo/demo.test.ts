@@ -34,7 +34,7 @@ describe("npm run demo", () => {
     expect(stdout).toContain("✗ refused (ContractValidationError)");
     expect(stdout).toContain('/action: must be one of "buy", "sell", "fill", "partial_fill"');
     expect(stdout).toContain("✗ rejected by the subscriber on orders.executed");
-    expect(stdout).toContain("/num_orders: must be >= 0");
+    expect(stdout).toContain("/num_orders: must be 0 or more [integer.too_small]");
     const received = [...stdout.matchAll(/← received {2}signals\.generated: strategy (outage_run_\d)/g)].map(
       (m) => m[1],
     );

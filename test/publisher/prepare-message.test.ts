@@ -178,7 +178,7 @@ describe("prepareMessage: refused before anything is sent", () => {
     [
       "an explicit symbol that disagrees with the payload",
       () => prepareMessage("price.updated.{symbol}", price, { symbol: "AAPL" }),
-      ['/symbol: must equal the symbol parameter "AAPL"'],
+      ['/symbol: must equal the channel\'s symbol "AAPL", not "BRK.B"'],
     ],
     ...["AA*", "A?", "[AB]", "A\\B", "AA PL", "AAPL\n", "*", "", ".AAPL", "A".repeat(33)].map(
       (symbol): [string, () => unknown, string[]] => [

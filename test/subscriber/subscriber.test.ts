@@ -236,7 +236,9 @@ describe("bad input never reaches a handler", () => {
     );
     await waitFor(() => s.stats().invalid === 1, "the invalid message");
     expect(handled).toBe(0);
-    expect(invalid[0]?.reasons).toEqual([{ pointer: "/symbol", message: expect.stringMatching(/"AAPL"/) }]);
+    expect(invalid[0]?.reasons).toEqual([
+      { pointer: "/symbol", code: "parameter.mismatch", message: expect.stringMatching(/"AAPL"/) },
+    ]);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   type ChannelPayloads,
   channels,
 } from "../../../generated/index.js";
-import type { ValidationReason } from "../../contract/reasons.js";
+import { type ValidationReason, violation } from "../../contract/reasons.js";
 import { checkPayload } from "../../contract/validate.js";
 import { ContractValidationError } from "../../errors.js";
 
@@ -154,9 +154,7 @@ function prepareExplaining<C extends ChannelName>(
 ): PreparedMessage {
   const definition = channels[channel];
   if (definition === undefined) {
-    throw new ContractValidationError(String(channel), [
-      { pointer: "", message: "names no channel of the contract" },
-    ]);
+    throw new ContractValidationError(String(channel), [violation("", "channel.unknown")]);
   }
   const reasons: ValidationReason[] = [];
   const invalidDates = new Set<string>();
@@ -173,10 +171,13 @@ function prepareExplaining<C extends ChannelName>(
     const fromPayload = wire[payloadPointer.slice(1)];
     const explicit = (options as Record<string, unknown>)[name];
     if (explicit !== undefined && explicit !== fromPayload) {
-      reasons.push({
-        pointer: payloadPointer,
-        message: `must equal the ${name} parameter ${JSON.stringify(explicit)}, not ${JSON.stringify(fromPayload)}`,
-      });
+      reasons.push(
+        violation(payloadPointer, "parameter.mismatch", {
+          name,
+          expected: JSON.stringify(explicit),
+          actual: JSON.stringify(fromPayload),
+        }),
+      );
     }
     if (typeof fromPayload === "string") parameters[name] = fromPayload;
   }
@@ -187,10 +188,7 @@ function prepareExplaining<C extends ChannelName>(
   if (address === undefined && checked.ok) {
     // The schema's patterns should already refuse this; the address check is the last line against a
     // channel name that could act as a glob (`*`, `?`, `[`) or break the name.
-    reasons.push({
-      pointer: definition.parameters[0]?.payloadPointer ?? "",
-      message: "cannot form a channel name",
-    });
+    reasons.push(violation(definition.parameters[0]?.payloadPointer ?? "", "address.invalid"));
   }
   if (reasons.length > 0 || address === undefined) {
     const where = address ?? (definition.address as string);
@@ -208,7 +206,7 @@ function toWire(
   invalidDates: Set<string>,
 ): Record<string, unknown> {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-    reasons.push({ pointer: "", message: "must be an object" });
+    reasons.push(violation("", "type.mismatch", { type: "an object" }));
     return {};
   }
   const wire: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
@@ -216,7 +214,7 @@ function toWire(
     const value = wire[field];
     if (!(value instanceof Date)) continue;
     if (Number.isNaN(value.getTime())) {
-      reasons.push({ pointer: `/${field}`, message: "is an invalid Date" });
+      reasons.push(violation(`/${field}`, "timestamp.invalid_date"));
       invalidDates.add(`/${field}`);
       wire[field] = "invalid Date";
     } else {

@@ -3,6 +3,7 @@
 // whose parameters the payload must agree with), as the CLI and the test kit accept them.
 import { type ChannelAddresses, type ChannelName, channelNames, channels } from "../../../generated/index.js";
 import { resolveAddress } from "../../contract/addresses.js";
+import { violation } from "../../contract/reasons.js";
 import { ContractValidationError, UnknownChannelError } from "../../errors.js";
 import {
   type PreparedMessage,
@@ -38,7 +39,7 @@ export function prepareFor(
   for (const [name, value] of Object.entries(options ?? {})) {
     if (value !== undefined && value !== parameters[name]) {
       throw new ContractValidationError(target, [
-        { pointer: "", message: `the ${name} option ${JSON.stringify(value)} disagrees with the address` },
+        violation("", "parameter.option_mismatch", { name, actual: JSON.stringify(value) }),
       ]);
     }
   }

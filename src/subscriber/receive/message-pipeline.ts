@@ -8,7 +8,7 @@ import {
   channelNames,
   channels,
 } from "../../../generated/index.js";
-import type { ValidationReason } from "../../contract/reasons.js";
+import { type ValidationReason, violation } from "../../contract/reasons.js";
 import { checkPayload, parseRawMessage } from "../../contract/validate.js";
 import type { Subscription } from "../connection/subscription-registry.js";
 import { bodyKey } from "../dedup/body-key.js";
@@ -81,8 +81,12 @@ export class MessagePipeline {
         parameters = decoded === undefined ? undefined : this.parametersOf(topic.channel, decoded);
       }
       if (parameters === undefined) {
-        const reason = `arrived on ${JSON.stringify(address)}, which matches ${topic.name} but is not an address of ${topic.channel}`;
-        this.invalid(subscription, address, message, nowMs, [{ pointer: "", message: reason }]);
+        const reason = violation("", "address.mismatch", {
+          address: JSON.stringify(address),
+          topic: topic.name,
+          channel: topic.channel,
+        });
+        this.invalid(subscription, address, message, nowMs, [reason]);
         return;
       }
       const parsed = parseRawMessage(message, this.options.maxMessageBytes);
@@ -94,7 +98,7 @@ export class MessagePipeline {
       const rules = this.rules.get(topic.channel) as ChannelRules;
       if (!rules.validate(event) || !parametersAgree(rules, event, parameters)) {
         const result = checkPayload(topic.channel, event, "tolerant", parameters);
-        const reasons = result.ok ? [{ pointer: "", message: "is invalid" }] : result.reasons;
+        const reasons = result.ok ? [violation("", "value.invalid", { keyword: "schema" })] : result.reasons;
         this.invalid(subscription, address, message, nowMs, reasons);
         return;
       }

@@ -1,0 +1,163 @@
+"""The wire helpers: `to_wire` is the strict writer (what a producer sends), `from_wire` the tolerant
+reader (what a consumer accepts). Both give the verdict the TypeScript package gives for the same
+bytes, and raise ContractError with every violation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from .catalogue import Channel
+from .channels import CHANNELS
+from .errors import ContractError, Violation, violation
+from .model import ContractModel
+from .pydantic_errors import violations_of
+
+DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024
+"""1 MiB, as in TypeScript: larger than any event of the contract by orders of magnitude."""
+
+# Bytes that send a message to the exact path: JSON that pydantic's parser reads differently from
+# JSON.parse (NaN, Infinity), escapes that could spell a forbidden key, and the forbidden keys.
+_EXACT_PATH_MARKERS = (b"NaN", b"Infinity", b"\\u", b"__proto__", b"prototype")
+# What JavaScript's String.prototype.trim() removes: the TypeScript side's test for an empty message.
+_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def resolve_address(address: str) -> tuple[Channel, dict[str, str]]:
+    """The channel of a concrete address and its parameters; ContractError `channel.unknown` otherwise."""
+    for channel in CHANNELS.values():
+        parameters = channel.parse_address(address)
+        if parameters is not None:
+            return channel, parameters
+    raise ContractError(address, [violation("", "channel.unknown")])
+
+
+def to_wire(address: str, event: ContractModel) -> bytes:
+    """The bytes to publish on `address`: `event.model_dump_json()`, once the strict view accepts them."""
+    channel, parameters = resolve_address(address)
+    if not isinstance(event, channel.model):
+        raise ContractError(address, [violation("", "type.mismatch", {"type": f"a {channel.message}"})])
+    body = event.model_dump_json().encode()
+    _read(channel, parameters, address, body, strict=True, max_bytes=DEFAULT_MAX_MESSAGE_BYTES)
+    return body
+
+
+def from_wire(address: str, data: bytes | str, *, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> ContractModel:
+    """The event in a message received on `address`; unknown fields are accepted and left out."""
+    channel, parameters = resolve_address(address)
+    return _read(channel, parameters, address, data, strict=False, max_bytes=max_bytes)
+
+
+def _read(
+    channel: Channel, parameters: dict[str, str], address: str, data: bytes | str, *, strict: bool, max_bytes: int
+) -> ContractModel:
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if len(raw) > max_bytes:
+        raise ContractError(address, [violation("", "message.too_large", {"size": len(raw), "limit": max_bytes})])
+    if not any(marker in raw for marker in _EXACT_PATH_MARKERS):
+        event = _read_fast(channel, raw, strict)
+        if event is not None and not _mismatched_parameters(channel, parameters, event):
+            return event
+    return _read_exactly(channel, parameters, address, data, strict)
+
+
+def _read_fast(channel: Channel, raw: bytes, strict: bool) -> ContractModel | None:
+    """pydantic's own JSON validation: accepts a subset of what the contract accepts, or gives None."""
+    try:
+        event = channel.model.model_validate_json(raw, extra="forbid" if strict else "ignore")
+    except ValidationError:
+        return None
+    # A required field with a default (event_type) must still have been on the wire.
+    required: list[str] = channel.payload_schema.get("required", [])
+    return event if all(name in event.model_fields_set for name in required) else None
+
+
+def _read_exactly(
+    channel: Channel, parameters: dict[str, str], address: str, data: bytes | str, strict: bool
+) -> ContractModel:
+    """The slow path, step by step as the TypeScript side does it, naming every violation."""
+    parsed = _parse(data)
+    if isinstance(parsed, Violation):
+        raise ContractError(address, [parsed])
+    if not isinstance(parsed, dict):
+        raise ContractError(address, [violation("", "type.mismatch", {"type": "an object"})])
+    wire = _as_model_input(channel.payload_schema, cast(dict[str, Any], parsed), strict)
+    problems = [violation(f"/{name}", "field.missing") for name in channel.payload_schema.get("required", []) if name not in wire]
+    try:
+        event = channel.model.model_validate(wire)
+    except ValidationError as error:
+        problems += [v for v in violations_of(error, channel.payload_schema) if v not in problems]
+        raise ContractError(address, problems) from None
+    problems += _mismatched_parameters(channel, parameters, event)
+    if problems:
+        raise ContractError(address, problems)
+    return event
+
+
+def _parse(data: bytes | str) -> object:
+    """JSON.parse as secure-json-parse runs it: strict UTF-8, one BOM dropped, no NaN, no __proto__."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return violation("", "message.not_utf8")
+        text = text.removeprefix("\ufeff")  # TextDecoder drops a leading BOM
+    else:
+        text = data
+    if text.strip(_JS_WHITESPACE) == "":
+        return violation("", "message.empty")
+    try:
+        value = json.loads(text.removeprefix("\ufeff"), parse_constant=_refuse_constant, parse_int=_js_integer)
+    except (ValueError, RecursionError):
+        return violation("", "message.not_json")
+    return violation("", "message.forbidden_key") if _has_forbidden_key(value) else value
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _js_integer(digits: str) -> int | float:
+    # Past Python's limit on digits JavaScript still reads a number (a float): so do we.
+    return int(digits) if len(digits) <= 4000 else float(digits)
+
+
+def _has_forbidden_key(value: object) -> bool:
+    if isinstance(value, dict):
+        items: dict[str, object] = value  # type: ignore[assignment]
+        if "__proto__" in items:
+            return True
+        constructor = items.get("constructor")
+        if isinstance(constructor, dict) and "prototype" in constructor:
+            return True
+        return any(_has_forbidden_key(inner) for inner in items.values())
+    if isinstance(value, list):
+        return any(_has_forbidden_key(inner) for inner in value)  # type: ignore[misc]
+    return False
+
+
+def _as_model_input(schema: Mapping[str, Any], parsed: dict[str, Any], strict: bool) -> dict[str, Any]:
+    """Unknown fields dropped (tolerant) and integral floats made ints: JSON's `3.0` is JavaScript's 3."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    wire: dict[str, Any] = {}
+    for name, value in parsed.items():
+        if name not in properties and not strict:
+            continue
+        types = properties.get(name, {}).get("type")
+        if isinstance(value, float) and value.is_integer() and ("integer" == types or (isinstance(types, list) and "integer" in types)):
+            value = int(value)
+        wire[name] = value
+    return wire
+
+
+def _mismatched_parameters(channel: Channel, parameters: dict[str, str], event: ContractModel) -> list[Violation]:
+    problems: list[Violation] = []
+    for parameter in channel.parameters:
+        expected, actual = parameters[parameter.name], getattr(event, parameter.payload_field)
+        if actual != expected:
+            values = {"name": parameter.name, "expected": json.dumps(expected, ensure_ascii=False), "actual": json.dumps(actual, ensure_ascii=False)}
+            problems.append(violation("/" + parameter.payload_field, "parameter.mismatch", values))
+    return problems
