@@ -5,6 +5,7 @@ bytes, and raise ContractError with every violation."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024
 # JSON.parse (NaN, Infinity), escapes that could spell a forbidden key, and the forbidden keys.
 _EXACT_PATH_MARKERS = (b"NaN", b"Infinity", b"\\u", b"__proto__", b"prototype")
 # What JavaScript's String.prototype.trim() removes: the TypeScript side's test for an empty message.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
@@ -45,10 +47,13 @@ def to_wire(address: str, event: ContractModel) -> bytes:
     return body
 
 
-def from_wire(address: str, data: bytes | str, *, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> ContractModel:
-    """The event in a message received on `address`; unknown fields are accepted and left out."""
+def from_wire(
+    address: str, data: bytes | str, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+) -> ContractModel:
+    """The event in a message received on `address`. Unknown fields are accepted and left out, unless
+    `strict` (the producer's view, as `to_wire` checks): then they are violations."""
     channel, parameters = resolve_address(address)
-    return _read(channel, parameters, address, data, strict=False, max_bytes=max_bytes)
+    return _read(channel, parameters, address, data, strict=strict, max_bytes=max_bytes)
 
 
 def _read(
@@ -140,7 +145,10 @@ def _has_forbidden_key(value: object) -> bool:
 
 
 def _as_model_input(schema: Mapping[str, Any], parsed: dict[str, Any], strict: bool) -> dict[str, Any]:
-    """Unknown fields dropped (tolerant) and integral floats made ints: JSON's `3.0` is JavaScript's 3."""
+    """The parsed message as JavaScript holds it, in terms pydantic takes: unknown fields dropped (tolerant),
+    integral floats made ints (JSON's `3.0` is JavaScript's 3), lone surrogates (`"\\ud800"`, which a
+    JavaScript string holds and pydantic refuses) made U+FFFD: one character, in no pattern, format or
+    const of the contract, so every check gives the verdict it gives the original."""
     properties: Mapping[str, Any] = schema.get("properties", {})
     wire: dict[str, Any] = {}
     for name, value in parsed.items():
@@ -149,8 +157,16 @@ def _as_model_input(schema: Mapping[str, Any], parsed: dict[str, Any], strict: b
         types = properties.get(name, {}).get("type")
         if isinstance(value, float) and value.is_integer() and ("integer" == types or (isinstance(types, list) and "integer" in types)):
             value = int(value)
-        wire[name] = value
+        wire[name] = _without_lone_surrogates(value)
     return wire
+
+
+def _without_lone_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in cast(list[object], value)]
+    return value
 
 
 def _mismatched_parameters(channel: Channel, parameters: dict[str, str], event: ContractModel) -> list[Violation]:
