@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { bannerText, type GeneratedFile } from "./banner.js";
+import { codeModelStyles, withCodeModels } from "./docs-code-models.js";
+import { emitTypes } from "./emit-types.js";
 import type { ContractModel } from "./load-spec.js";
 import { DocsRenderError, renderStaticMarkup } from "./render-docs-markup.js";
 
@@ -33,8 +35,8 @@ function readStylesheet(): string {
   return styles;
 }
 
-export function emitDocs(model: ContractModel): GeneratedFile[] {
-  const markup = renderStaticMarkup(model);
+export async function emitDocs(model: ContractModel): Promise<GeneratedFile[]> {
+  const markup = withCodeModels(renderStaticMarkup(model), model, await emitTypes(model));
   const title = `${model.title} ${model.version}`;
 
   const contents = `<!DOCTYPE html>
@@ -46,7 +48,8 @@ export function emitDocs(model: ContractModel): GeneratedFile[] {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:">
 <title>${escapeHtml(title)}</title>
 <style>${readStylesheet()}</style>
-<style>${pageStyles}</style>
+<style>${pageStyles}
+${codeModelStyles}</style>
 </head>
 <body>
 <div id="asyncapi-root">${markup}</div>

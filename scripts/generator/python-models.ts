@@ -102,3 +102,22 @@ ${model.channels.map(channelEntry).join("\n")}
 """Every channel, by its address as the spec writes it (\`price.updated.{symbol}\`)."""
 `;
 }
+
+/** The model as the docs show it beside the TypeScript type: each field's name, type and default, no descriptions. */
+export function pythonModelSummary(channel: ContractChannel, specPath = "asyncapi.yaml"): string {
+  const schema = channel.payloadSchema;
+  const required = new Set((schema.required ?? []) as string[]);
+  const lines = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).map(
+    ([name, fieldSchema]) => {
+      const field = pythonField(fieldSchema, {
+        message: channel.messageName,
+        name,
+        required: required.has(name),
+        specPath,
+      });
+      const fallback = /\bdefault=([^,)]+)/.exec(field.assignment)?.[1];
+      return `    ${name}: ${field.annotation}${fallback === undefined ? "" : ` = ${fallback}`}`;
+    },
+  );
+  return [`class ${channel.messageName}(ContractModel):`, ...lines].join("\n");
+}

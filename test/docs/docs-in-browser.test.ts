@@ -196,6 +196,28 @@ describe.each(readers)("the HTML docs in Chromium, $reader", ({ javaScriptEnable
     }
   });
 
+  it.each(channelNames)("shows the Python model of %s beside its TypeScript type", async (channel) => {
+    const { messageName } = channels[channel];
+    const code = messageSection(messageName).locator(
+      `[id="trading-platform-events-message-${messageName}-code"]`,
+    );
+    const typescript = code.locator("code.language-ts");
+    const python = code.locator("code.language-python");
+    await expectVisibleAtOnce(typescript, `the TypeScript type of ${messageName}`);
+    await expectVisibleAtOnce(python, `the Python model of ${messageName}`);
+    expect(await typescript.innerText()).toContain(`interface ${messageName} {`);
+    expect(await python.innerText()).toContain(`class ${messageName}(ContractModel):`);
+    for (const field of payloadFields(messageName))
+      expect(await python.innerText()).toContain(`    ${field}: `);
+    // Beside, not below, on this 1600 px wide page.
+    const [left, right] = [
+      await code.locator("pre").first().boundingBox(),
+      await code.locator("pre").last().boundingBox(),
+    ];
+    expect(right?.x ?? 0).toBeGreaterThan((left?.x ?? 0) + (left?.width ?? 0) - 1);
+    expect(Math.abs((right?.y ?? 0) - (left?.y ?? 0))).toBeLessThan(5);
+  });
+
   it("shows a field's constraints as written, not lowercased (innerText applies CSS text-transform)", async () => {
     const pattern = channels["price.updated.{symbol}"].parameters[0]?.pattern ?? "";
     const rule = messageSection("PriceUpdateEvent").getByText(pattern, { exact: true }).first();

@@ -29,9 +29,9 @@ interface Outcome {
   output: string;
 }
 
-async function outcome(command: string, args: string[], env: NodeJS.ProcessEnv = quiet): Promise<Outcome> {
+async function outcome(command: string, args: string[], env = quiet, cwd = here): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await run(command, args, { cwd: here, env, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -95,8 +95,19 @@ describe("the Python package (wheel, pyright strict, pytest, cross-language verd
       const args = ["--python", venvPython, "install", "-q", "--no-index", "--no-compile", wheel];
       const installed = await outcome(python, ["-m", "pip", ...args]);
       if (installed.code !== 0) return installed;
-      const env = { ...quiet, TS_CASES: files.tsCases, PY_CASES: files.pyCases };
-      return outcome(venvPython, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", "."], env);
+      const env = {
+        ...quiet,
+        TS_CASES: files.tsCases,
+        PY_CASES: files.pyCases,
+        HYPOTHESIS_STORAGE_DIRECTORY: work,
+      };
+      // Run from the scratch directory, so that nothing pytest or its plugins write lands in the repository.
+      return outcome(
+        venvPython,
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", here],
+        env,
+        work,
+      );
     })();
     [pyright, pytest] = await Promise.all([pyrightRun, pytestRun]);
   }, 180_000);
