@@ -8,6 +8,7 @@ import { benchFallbackBuffer } from "./fallback-buffer.bench.js";
 import { benchGenerate } from "./generate.bench.js";
 import { benchLatency } from "./latency.bench.js";
 import { benchPublishThroughput } from "./publish-throughput.bench.js";
+import { benchPythonModels } from "./python-models.bench.js";
 import { benchSubscribeThroughput } from "./subscribe-throughput.bench.js";
 import { describeMachine, machineInfo } from "./support/machine.js";
 import { repoRoot } from "./support/paths.js";
@@ -29,6 +30,8 @@ const SECTIONS: Record<string, SectionRunner> = {
   "6": () => benchGenerate(repoRoot),
   // Starts its own cluster of six redis-servers.
   "7": () => benchClusterThroughput(),
+  // The Python models: runs python3 (or $PYTHON) over generated/python.
+  "8": () => benchPythonModels(),
 };
 
 const { values } = parseArgs({ options: { only: { type: "string" }, out: { type: "string" } } });

@@ -26,7 +26,7 @@ class ChannelParameter:
         return self.min_length <= len(value) <= self.max_length and re.fullmatch(self.pattern, value) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Channel:
     """One channel of the contract."""
 
@@ -37,12 +37,17 @@ class Channel:
     parameters: tuple[ChannelParameter, ...]
     payload_schema: Mapping[str, Any]
     """The payload's JSON Schema, as in the spec."""
-    _address_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    required_with_default: tuple[str, ...] = field(init=False, repr=False)
+    """Required fields that the model gives a default (event_type): pydantic fills them in when missing."""
+    _address_pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         parts = re.split(r"(\{[^}]*\})", self.address)
         source = "".join("(.+)" if part.startswith("{") else re.escape(part) for part in parts)
         object.__setattr__(self, "_address_pattern", re.compile(source, re.DOTALL))
+        required: list[str] = self.payload_schema.get("required", [])
+        defaulted = tuple(name for name in required if not self.model.model_fields[name].is_required())
+        object.__setattr__(self, "required_with_default", defaulted)
 
     def build_address(self, **parameters: str) -> str | None:
         """The concrete address for these parameters, or None when one is missing or invalid."""

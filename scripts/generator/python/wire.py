@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -30,11 +31,20 @@ _JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2
 
 def resolve_address(address: str) -> tuple[Channel, dict[str, str]]:
     """The channel of a concrete address and its parameters; ContractError `channel.unknown` otherwise."""
+    channel, parameters = _resolve(address)
+    if channel is None:
+        raise ContractError(address, [violation("", "channel.unknown")])
+    return channel, dict(parameters)
+
+
+@lru_cache(maxsize=4096)  # a service publishes and reads the same few addresses over and over
+def _resolve(address: str) -> tuple[Channel | None, tuple[tuple[str, str], ...]]:
     for channel in CHANNELS.values():
         parameters = channel.parse_address(address)
         if parameters is not None:
-            return channel, parameters
-    raise ContractError(address, [violation("", "channel.unknown")])
+            return channel, tuple(parameters.items())
+    return None, ()
+
 
 
 def to_wire(address: str, event: ContractModel) -> bytes:
@@ -62,11 +72,16 @@ def _read(
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > max_bytes:
         raise ContractError(address, [violation("", "message.too_large", {"size": len(raw), "limit": max_bytes})])
-    if not any(marker in raw for marker in _EXACT_PATH_MARKERS):
+    if not _has_exact_path_marker(raw):
         event = _read_fast(channel, raw, strict)
         if event is not None and not _mismatched_parameters(channel, parameters, event):
             return event
     return _read_exactly(channel, parameters, address, data, strict)
+
+
+def _has_exact_path_marker(raw: bytes) -> bool:
+    nan, infinity, escape, proto, prototype = _EXACT_PATH_MARKERS
+    return nan in raw or infinity in raw or escape in raw or proto in raw or prototype in raw
 
 
 def _read_fast(channel: Channel, raw: bytes, strict: bool) -> ContractModel | None:
@@ -76,8 +91,8 @@ def _read_fast(channel: Channel, raw: bytes, strict: bool) -> ContractModel | No
     except ValidationError:
         return None
     # A required field with a default (event_type) must still have been on the wire.
-    required: list[str] = channel.payload_schema.get("required", [])
-    return event if all(name in event.model_fields_set for name in required) else None
+    fields_set = event.model_fields_set
+    return event if all(name in fields_set for name in channel.required_with_default) else None
 
 
 def _read_exactly(
