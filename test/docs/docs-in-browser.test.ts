@@ -205,10 +205,10 @@ describe.each(readers)("the HTML docs in Chromium, $reader", ({ javaScriptEnable
     const python = code.locator("code.language-python");
     await expectVisibleAtOnce(typescript, `the TypeScript type of ${messageName}`);
     await expectVisibleAtOnce(python, `the Python model of ${messageName}`);
-    expect(await typescript.innerText()).toContain(`interface ${messageName} {`);
-    expect(await python.innerText()).toContain(`class ${messageName}(ContractModel):`);
+    expect(await typescript.textContent()).toContain(`interface ${messageName} {`);
+    expect(await python.textContent()).toContain(`class ${messageName}(ContractModel):`);
     for (const field of payloadFields(messageName))
-      expect(await python.innerText()).toContain(`    ${field}: `);
+      expect(await python.textContent()).toContain(`    ${field}: `);
     // Beside, not below, on this 1600 px wide page.
     const [left, right] = [
       await code.locator("pre").first().boundingBox(),
