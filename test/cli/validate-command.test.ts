@@ -71,6 +71,15 @@ describe("trading-events validate", () => {
     ]);
   });
 
+  it("prints a sentence and a code, not the raw pattern, for a negative price (the issue's example)", async () => {
+    const wire = pythonWireCases.find((c) => c.id === "price-basic")?.wire ?? "";
+    const negative = wire.replace('"price":"150.255"', '"price":"-1"');
+    expect(negative).not.toBe(wire);
+    const run = await runInProcess(["validate", "price.updated.AAPL"], { stdin: negative });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe("/price: must be zero or more [decimal.negative]");
+  });
+
   it("resolves a concrete price address and checks its symbol against the payload", async () => {
     const wire = pythonWireCases.find((c) => c.id === "price-dotted-symbol")?.wire ?? "";
     expect((await runInProcess(["validate", "price.updated.BRK.B"], { stdin: wire })).code).toBe(0);
