@@ -30,12 +30,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# pydantic >= 2.11 (exclude_if, extra= on validation), pytest and hypothesis: with the machine's pip and
-# its configured index; where the system Python is managed by Debian (PEP 668), from Debian instead.
+# pydantic >= 2.11 (exclude_if, extra= on validation), pytest and hypothesis: from the index the machine's
+# pip is configured with (its first extra-index-url, used as the only index, so that pip never tries the
+# public one); with none, or where the system Python is managed by Debian (PEP 668), from Debian instead.
 if ! "$python" -c 'import hypothesis, pytest, pydantic, sys; sys.exit(tuple(map(int, pydantic.VERSION.split(".")[:2])) < (2, 11))' 2>/dev/null; then
   echo "setup: installing pydantic, pytest and hypothesis for $python"
-  "$python" -m pip install --quiet "pydantic>=2.11,<3" pytest hypothesis ||
-    { "${as_root[@]}" apt-get install -y -q --no-install-recommends python3-pydantic python3-pytest python3-hypothesis; }
+  local_index="$("$python" -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}')" || local_index=""
+  { [ -n "$local_index" ] && "$python" -m pip install --quiet --index-url "$local_index" "pydantic>=2.11,<3" pytest hypothesis; } ||
+    "${as_root[@]}" apt-get install -y -q --no-install-recommends python3-pydantic python3-pytest python3-hypothesis
 fi
 
 npm ci --no-audit --no-fund
