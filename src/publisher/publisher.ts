@@ -49,7 +49,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   });
   const sendPath = sendPathFor(client, mode, options.sendPath);
   warnOfPublicFallback(sendPath, logger);
-  const send = sendAttemptFor(client, sendPath, publishCommandFor(client, mode));
+  const send = sendAttemptFor(client, mode, sendPath, publishCommandFor(client, mode));
   const replayer = new Replayer({
     send,
     gate,

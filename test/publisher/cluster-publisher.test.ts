@@ -339,6 +339,32 @@ describe("publisher on a Redis Cluster", () => {
     await expectEverySignalAfter(flow, "the migration");
   });
 
+  it("the fast path with an out-of-date slot map: the old owner's MOVED refreshes it, and the messages go again, in order, to the new one", async () => {
+    // The caller's client without periodic refreshes: after the migration only a MOVED tells it.
+    const client = new Cluster([...cluster.startupNodes], { ...WITH_PASSWORD, slotsRefreshInterval: 0 });
+    cleanups.push(() => client.disconnect());
+    const observer = observe(SIGNALS);
+    await observer.moveToOwner();
+    const publisher = createPublisher({ connection: client, mode: "sharded" });
+    cleanups.push(() => publisher.close());
+    expect(publisher.stats().sendPath).toEqual({ via: "fast" });
+    expect(await publisher.publish(SIGNALS, signalEvent(1))).toMatchObject({ attempts: 1, subscribers: 1 });
+    const retriedBecause: unknown[] = [];
+    publisher.on("retried", (event) => retriedBecause.push(event.error));
+
+    const from = await cluster.masterFor(SIGNALS);
+    const to = (await cluster.nodes()).find((node) => node.role === "master" && node.id !== from.id);
+    await cluster.migrateSlot(await cluster.slotOf(SIGNALS), to?.port ?? -1);
+    await observer.moveToOwner();
+    const results = await Promise.all(oneTo(20).map((n) => publisher.publish(SIGNALS, signalEvent(n + 1))));
+
+    expect(results[0]).toMatchObject({ status: "published", attempts: 2, subscribers: 1 });
+    expect(results.every((result) => result.status === "published")).toBe(true);
+    expect(String(retriedBecause[0])).toMatch(/^ReplyError: MOVED \d+ /);
+    await waitFor(() => observer.received.length >= 21, "every event on the new owner");
+    expect(firstCopies(observer.received)).toEqual(oneTo(21));
+  });
+
   it("the master owning a sharded channel's slot is killed: retried or buffered, then replayed in order, nothing lost", async () => {
     const flow = await observedSignals();
     const { observer, publisher } = flow;

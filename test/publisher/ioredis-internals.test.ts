@@ -1,12 +1,20 @@
 // The guard on ioredis's internals: the probe accepts the installed ioredis and the oldest one the range
 // allows, and turns down each shape the fast path could not use, saying why. A publisher whose ioredis or
 // client does not fit says so once and sends through the public API: every message arrives, in order.
-import { Command, Redis } from "ioredis";
-import { Redis as RedisOfAnotherCopy, Command as TheOldestCommand } from "ioredis-oldest-supported";
+import { Cluster, Command, Redis } from "ioredis";
+import {
+  Cluster as ClusterOfAnotherCopy,
+  Redis as RedisOfAnotherCopy,
+  Command as TheOldestCommand,
+} from "ioredis-oldest-supported";
 import { afterAll, describe, expect, it } from "vitest";
 import { stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import { createPublisher, type Publisher, type PublisherOptions } from "../../src/publisher/index.js";
-import { ioredisVersion, probeCommandInternals } from "../../src/publisher/send/ioredis-internals.js";
+import {
+  ioredisVersion,
+  probeClusterInternals,
+  probeCommandInternals,
+} from "../../src/publisher/send/ioredis-internals.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { recordingSubscriber, signalEvent, waitFor } from "../support/publisher-fixtures.js";
 import { redisServerForTest } from "../support/redis-for-test.js";
@@ -72,6 +80,39 @@ describe("probeCommandInternals", () => {
       usable: false,
       reason: `ioredis ${ioredisVersion}: ${why}`,
     });
+  });
+});
+
+/** A Cluster client that never connects (lazyConnect): the probe only looks at its shape. */
+function idleCluster(change: (cluster: Record<string, unknown>) => void = () => {}): Cluster {
+  const cluster = new Cluster([{ host: "127.0.0.1", port: 1 }], { lazyConnect: true });
+  change(cluster as unknown as Record<string, unknown>);
+  return cluster;
+}
+
+describe("probeClusterInternals", () => {
+  it("accepts a Cluster of the installed ioredis", () => {
+    expect(probeClusterInternals(idleCluster())).toEqual({ usable: true });
+  });
+
+  it.each([
+    [
+      "a Cluster without its connection pool",
+      () => idleCluster((c) => delete c.connectionPool),
+      `ioredis ${ioredisVersion}: its Cluster has no connectionPool.getInstanceByKey()`,
+    ],
+    [
+      "a Cluster whose slot map is not where the fast path reads it",
+      () => idleCluster((c) => (c.slots = new Map())),
+      `ioredis ${ioredisVersion}: its Cluster keeps no slot map in slots`,
+    ],
+    [
+      "a Cluster of another copy of ioredis: its node connections are not this ioredis's",
+      () => new ClusterOfAnotherCopy([{ host: "127.0.0.1", port: 1 }], { lazyConnect: true }),
+      "the client comes from another copy of ioredis than this package's",
+    ],
+  ])("turns down %s, saying why", (_name, make, reason) => {
+    expect(probeClusterInternals(make())).toEqual({ usable: false, reason });
   });
 });
 

@@ -38,7 +38,12 @@ function harness(client: Redis, settings: ChannelSettings, hasBuffered: boolean)
   const gate = new ConnectionGate(client, {}, () => {});
   cleanups.push(() => gate.dispose());
   const scheduler = new LaneScheduler({
-    send: sendAttemptFor(client, sendPathFor(client, "classic"), publishCommandFor(client, "classic")),
+    send: sendAttemptFor(
+      client,
+      "classic",
+      sendPathFor(client, "classic"),
+      publishCommandFor(client, "classic"),
+    ),
     gate,
     retry: { ...DEFAULT_RETRY, maxElapsedMs: 60_000 },
     commandTimeoutMs: 2_000,

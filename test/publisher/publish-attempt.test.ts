@@ -49,7 +49,7 @@ function recordingReceiver(): { outcomes: string[]; receiver: ReplyReceiver<stri
 }
 
 const sendOn = (redis: Redis) =>
-  sendAttemptFor(redis, sendPathFor(redis, "classic"), publishCommandFor(redis, "classic"));
+  sendAttemptFor(redis, "classic", sendPathFor(redis, "classic"), publishCommandFor(redis, "classic"));
 
 describe("sendAttemptFor (single Redis, classic)", () => {
   it("reports each reply with the item and attempt it was sent with, in send order", async () => {

@@ -1,11 +1,12 @@
 // Everything the publisher takes from ioredis beyond its public API lives here, and nowhere else: a PUBLISH
 // Command that hands its reply to a receiver instead of a promise (it replaces the private `initPromise` and
-// calls the private `_clearTimers`), one corked socket write per tick, and a Command that a Cluster routes
-// by a slot it is given. No ioredis release promises to keep these, so `probeCommandInternals` checks, once
-// at start-up, that the installed ioredis still has the shape they need; where it has not, or the client
+// calls the private `_clearTimers`), one corked socket write per tick, a Command that a Cluster routes
+// by a slot it is given, and a Cluster's connection to the master of a slot (its private `connectionPool`).
+// No ioredis release promises to keep these, so `probeCommandInternals` and `probeClusterInternals` check,
+// once at start-up, that the installed ioredis still has the shape they need; where it has not, or the client
 // comes from another copy of ioredis, the publisher sends through the public, promise-returning API.
 import { createRequire } from "node:module";
-import { Command, Redis } from "ioredis";
+import { Cluster, Command, Redis } from "ioredis";
 
 /** Where an attempt's outcome goes, with the item and attempt number it was sent with. */
 export interface ReplyReceiver<T> {
@@ -36,7 +37,11 @@ export interface PublishAttempt {
   /** Until this is called, an outcome is reported from a microtask (the sender's caller is not re-entered). */
   sent(): void;
 }
+/** PUBLISH (classic) or SPUBLISH (sharded): both take a channel and a message and reply with a count. */
+export type PublishCommandName = "publish" | "spublish";
+
 type PublishAttemptConstructor = new <T>(
+  name: PublishCommandName,
   address: string,
   body: string,
   item: T,
@@ -56,8 +61,15 @@ function publishAttemptOn(Base: CommandConstructor): PublishAttemptConstructor {
     readonly receiver: ReplyReceiver<T>;
     #sending = true;
 
-    constructor(address: string, body: string, item: T, attempt: number, receiver: ReplyReceiver<T>) {
-      super("publish", [address, body]);
+    constructor(
+      name: PublishCommandName,
+      address: string,
+      body: string,
+      item: T,
+      attempt: number,
+      receiver: ReplyReceiver<T>,
+    ) {
+      super(name, [address, body]);
       this.item = item;
       this.attempt = attempt;
       this.receiver = receiver;
@@ -104,7 +116,7 @@ export function probeCommandInternals(CommandClass: unknown): InternalsProbe {
     if (typeof prototype?.[member] !== "function") return unusable(`its Command has no ${member}()`);
   }
   const received: number[] = [];
-  const probe = new (publishAttemptOn(CommandClass as CommandConstructor))("probe", "x", 0, 0, {
+  const probe = new (publishAttemptOn(CommandClass as CommandConstructor))("publish", "probe", "x", 0, 0, {
     onReply: (_item, _attempt, subscribers) => received.push(subscribers),
     onError: () => {},
   });
@@ -141,35 +153,75 @@ export function fastPathFits(connection: object): InternalsProbe {
 /** Sends one attempt as a PublishAttempt: its outcome reaches the receiver, never synchronously. */
 export function sendPublishAttempt<T>(
   connection: Redis,
+  name: PublishCommandName,
   address: string,
   body: string,
   item: T,
   attempt: number,
   receiver: ReplyReceiver<T>,
 ): void {
-  const publish = new PublishAttemptCommand(address, body, item, attempt, receiver);
+  const publish = new PublishAttemptCommand(name, address, body, item, attempt, receiver);
   connection.sendCommand(publish as unknown as Command);
   publish.sent();
 }
 
 /**
- * One write per tick, as ioredis's auto-pipelining does for client.publish() (which a command sent directly
- * skips): the commands written in one tick leave together once the tick's code is done (the socket corked
- * meanwhile), without ioredis's Pipeline and its promises. Relies on sendCommand writing to `stream` at once.
+ * One write per tick and connection, as ioredis's auto-pipelining does for client.publish() (which a command
+ * sent directly skips): the commands written in one tick leave together once the tick's code is done (the
+ * sockets corked meanwhile), without ioredis's Pipeline and its promises. Call it before each send; it relies
+ * on sendCommand writing to `stream` at once.
  */
-export function writeBatcher(connection: Redis): () => void {
-  let corked: Redis["stream"] | undefined;
-  const uncork = () => {
-    const stream = corked;
-    corked = undefined;
-    stream?.uncork();
+export function tickCorker(): (connection: Redis) => void {
+  // The streams corked this tick: one per cluster master at most, so a list is quicker than a set.
+  const corked: NonNullable<Redis["stream"]>[] = [];
+  const uncorkAll = () => {
+    for (const stream of corked) stream.uncork();
+    corked.length = 0;
   };
-  return () => {
-    if (corked !== undefined || connection.stream === undefined) return;
-    corked = connection.stream;
-    corked.cork();
-    process.nextTick(uncork);
+  return (connection) => {
+    const stream = connection.stream;
+    if (stream === undefined || corked.includes(stream)) return;
+    if (corked.length === 0) process.nextTick(uncorkAll);
+    stream.cork();
+    corked.push(stream);
   };
+}
+
+/** The members of ioredis's Cluster the cluster fast path reads (`slots` is public, `connectionPool` is not). */
+interface ClusterInternals {
+  slots: (readonly string[] | undefined)[];
+  connectionPool: { getInstanceByKey(key: string): unknown };
+}
+
+/**
+ * Whether the fast path can send on `cluster`'s node connections: the Command fits, the cluster comes from
+ * this ioredis, and it keeps its slot map in `slots` and its connections by node key in `connectionPool`.
+ */
+export function probeClusterInternals(cluster: object): InternalsProbe {
+  commandProbe ??= probeCommandInternals(Command);
+  if (!commandProbe.usable) return commandProbe;
+  if (!(cluster instanceof Cluster)) {
+    return { usable: false, reason: "the client comes from another copy of ioredis than this package's" };
+  }
+  const internals = cluster as unknown as Partial<ClusterInternals>;
+  if (!Array.isArray(internals.slots)) return unusable("its Cluster keeps no slot map in slots");
+  if (typeof internals.connectionPool?.getInstanceByKey !== "function") {
+    return unusable("its Cluster has no connectionPool.getInstanceByKey()");
+  }
+  return { usable: true };
+}
+
+/**
+ * The connection to the master that `cluster`'s slot map names for `slot`, when it is ready to write at once;
+ * otherwise undefined (no map yet, a node still connecting or gone): the caller then sends through the
+ * Cluster, which queues or fails the command as its options say. Only call it after probeClusterInternals.
+ */
+export function readyMasterOf(cluster: Cluster, slot: number): Redis | undefined {
+  const internals = cluster as unknown as ClusterInternals;
+  const key = internals.slots[slot]?.[0];
+  if (key === undefined) return undefined;
+  const node = internals.connectionPool.getInstanceByKey(key);
+  return node instanceof Redis && node.status === "ready" ? node : undefined;
 }
 
 /** A command a Cluster routes by a slot it is given instead of by its (absent) key: ioredis asks getSlot(). */

@@ -1,11 +1,19 @@
 // One PUBLISH attempt of the send lanes, whose reply goes straight to a receiver. On a single Redis in
-// classic mode that is the fast path of ioredis-internals.ts (no promise, no promise callbacks and no
-// microtask hops per message, one socket write per tick), unless the probe says the installed ioredis does not
-// fit; everywhere else it is the public promise-returning send. Each attempt still carries its own message:
+// classic mode, and on a Redis Cluster in either mode, that is the fast path of ioredis-internals.ts (no
+// promise, no promise callbacks and no microtask hops per message, one socket write per tick and node),
+// unless the probe says the installed ioredis does not fit; elsewhere it is the public promise-returning send. Each attempt still carries its own message:
 // ioredis may reject a new command at once, ahead of the replies to earlier ones, so replies are never paired
 // by order.
 import diagnosticsChannel from "node:diagnostics_channel";
-import { fastPathFits, type ReplyReceiver, sendPublishAttempt, writeBatcher } from "./ioredis-internals.js";
+import type { Cluster } from "ioredis";
+import { ClusterAttempts } from "./cluster-attempts.js";
+import {
+  fastPathFits,
+  probeClusterInternals,
+  type ReplyReceiver,
+  sendPublishAttempt,
+  tickCorker,
+} from "./ioredis-internals.js";
 import {
   isCluster,
   type PublishCommand,
@@ -28,9 +36,10 @@ export type SendAttempt = <T>(
 export type SendPathOption = "auto" | "public";
 
 /**
- * How attempts are sent, as `stats().sendPath` reports it. `public` says why: `cluster` and `sharded` by
- * design, `chosen` by the `sendPath` option, `ioredis` where the installed ioredis or the client does not fit
- * the fast path (the publisher then logs a warning once).
+ * How attempts are sent, as `stats().sendPath` reports it. `public` says why: `sharded` by design (SPUBLISH on
+ * a single Redis), `chosen` by the `sendPath` option, `ioredis` where the installed ioredis or the client does
+ * not fit the fast path (the publisher then logs a warning once). `cluster` is no longer reported: a cluster
+ * takes the fast path too since 1.2 (the member stays for code that matches on it).
  */
 export type SendPath =
   | { readonly via: "fast" }
@@ -48,15 +57,15 @@ export function sendPathFor(
   option: SendPathOption = "auto",
 ): SendPath {
   if (option === "public") return { via: "public", why: "chosen" };
-  if (isCluster(connection)) return { via: "public", why: "cluster" };
-  if (mode !== "classic") return { via: "public", why: "sharded" };
-  const fits = fastPathFits(connection);
+  if (!isCluster(connection) && mode !== "classic") return { via: "public", why: "sharded" };
+  const fits = isCluster(connection) ? probeClusterInternals(connection) : fastPathFits(connection);
   return fits.usable ? { via: "fast" } : { via: "public", why: "ioredis", reason: fits.reason };
 }
 
 /** The attempt sender for a path; `command` is the promise-returning send of the public path. */
 export function sendAttemptFor(
   connection: PublishConnection,
+  mode: PublishMode,
   path: SendPath,
   command: PublishCommand,
 ): SendAttempt {
@@ -66,16 +75,22 @@ export function sendAttemptFor(
       (error: unknown) => receiver.onError(item, attempt, error),
     );
   };
-  if (path.via === "public" || isCluster(connection)) return viaPromise;
-  // With or without the client's auto-pipelining: a socket write per PUBLISH was the largest cost per
-  // message, and batching one tick's PUBLISHes changes neither their order nor when they leave.
-  const batch = writeBatcher(connection);
+  if (path.via === "public") return viaPromise;
+  const fast = isCluster(connection)
+    ? new ClusterAttempts(connection, mode === "sharded" ? "spublish" : "publish", viaPromise).send
+    : singleNodeAttempts(connection);
   return (address, body, item, attempt, receiver) => {
-    if (commandTracing.hasSubscribers) {
-      viaPromise(address, body, item, attempt, receiver);
-      return;
-    }
-    batch();
-    sendPublishAttempt(connection, address, body, item, attempt, receiver);
+    if (commandTracing.hasSubscribers) viaPromise(address, body, item, attempt, receiver);
+    else fast(address, body, item, attempt, receiver);
+  };
+}
+
+// With or without the client's auto-pipelining: a socket write per PUBLISH was the largest cost per
+// message, and batching one tick's PUBLISHes changes neither their order nor when they leave.
+function singleNodeAttempts(connection: Exclude<PublishConnection, Cluster>): SendAttempt {
+  const cork = tickCorker();
+  return (address, body, item, attempt, receiver) => {
+    cork(connection);
+    sendPublishAttempt(connection, "publish", address, body, item, attempt, receiver);
   };
 }

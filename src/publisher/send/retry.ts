@@ -20,8 +20,12 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
   maxElapsedMs: 3_000,
 };
 
-/** Reply errors that say "not now" rather than "no": the server is loading, resharding or failing over. */
-const TRANSIENT_REPLY_PREFIXES = ["LOADING", "TRYAGAIN", "CLUSTERDOWN"];
+/**
+ * Reply errors that say "not now" rather than "no": the server is loading, resharding or failing over. MOVED
+ * and ASK reach the lanes only from the cluster fast path (the Cluster follows them for what it sends): the
+ * slot map is being refreshed meanwhile, and the retry goes to the master it then names.
+ */
+const TRANSIENT_REPLY_PREFIXES = ["LOADING", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK"];
 
 const TRANSIENT_SOCKET_CODES = new Set([
   "ECONNREFUSED",
