@@ -3,9 +3,9 @@
 // auto-pipelining, on one address and spread over 100. Each round runs raw, the publisher on its fast path
 // and the publisher on ioredis's public API only (sendPath "public", where the probe of ioredis's internals
 // sends it); the ratios reported are the medians of the rounds' ratios.
-import { GCProfiler, getHeapStatistics } from "node:v8";
 import { channels, type PriceUpdateEvent } from "../generated/index.js";
 import { createPublisher } from "../src/publisher/index.js";
+import { measureAllocation } from "./support/allocation.js";
 import { clientOptions, connectedClient, type RedisServerHandle } from "./support/redis.js";
 import type { Cell, SectionResult, TargetCheck } from "./support/report.js";
 import { ratio } from "./support/report.js";
@@ -40,22 +40,8 @@ const ISSUE_ERA = { commit: "5652193", bytesPerMessage: 5_270 } as const;
 // Same length as a randomUUID(), which the publisher fills in, so both sides send equal-sized bodies.
 const RAW_EVENT_ID = "7d7c5a4e-3f0a-4b8e-9c1d-2a6b9e0f4c31";
 
-/**
- * Bytes allocated on the JS heap per message in one run: the heap's growth plus what every GC during it
- * freed (v8.GCProfiler reports the used size before and after each collection).
- */
 async function bytesPerMessage(count: number, run: (count: number) => Promise<number>): Promise<number> {
-  const profiler = new GCProfiler();
-  const before = getHeapStatistics().used_heap_size;
-  profiler.start();
-  await run(count);
-  const after = getHeapStatistics().used_heap_size;
-  const report = profiler.stop();
-  let freed = 0;
-  for (const gc of report?.statistics ?? []) {
-    freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
-  }
-  return (after - before + freed) / count;
+  return (await measureAllocation(count, () => run(count))).bytesPerMessage;
 }
 
 export async function benchPublishThroughput(
