@@ -54,6 +54,12 @@ describe("isTransientRedisError", () => {
     ["LOADING", replyError("LOADING Redis is loading the dataset in memory"), true],
     ["TRYAGAIN", replyError("TRYAGAIN Multiple keys request during rehashing of slot"), true],
     ["CLUSTERDOWN", replyError("CLUSTERDOWN The cluster is down"), true],
+    [
+      "MOVED on the cluster fast path: the slot map is refreshed",
+      replyError("MOVED 866 127.0.0.1:30001"),
+      true,
+    ],
+    ["ASK on the cluster fast path: the slot is moving", replyError("ASK 866 127.0.0.1:30001"), true],
     ["NOPERM", replyError("NOPERM No permissions to access a channel"), false],
     ["WRONGPASS", replyError("WRONGPASS invalid username-password pair or user is disabled."), false],
     ["NOAUTH", replyError("NOAUTH Authentication required."), false],
