@@ -11,7 +11,7 @@ import { createPublisher } from "../src/publisher/index.js";
 import { createSubscriber } from "../src/subscriber/index.js";
 import { type AllocationReport, measureAllocation } from "./support/allocation.js";
 import { clientOptions, connectedClient, type RedisServerHandle } from "./support/redis.js";
-import { type Cell, ratio, type SectionResult, type TargetCheck } from "./support/report.js";
+import { type Cell, formatCell, ratio, type SectionResult, type TargetCheck } from "./support/report.js";
 import { median, now, quantile, round } from "./support/stats.js";
 
 export interface LatencyOptions {
@@ -119,17 +119,24 @@ function report(
     });
     const m = (pick: (s: Summary) => number, side: "raw" | "package") =>
       round(median(r.rounds.map((x) => pick(x[side]))));
+    const pair = (raw: number, ours: number) => `${formatCell(round(raw))} / ${formatCell(round(ours))}`;
     return [
       r.rate.toLocaleString("en-US"),
-      `${m((s) => s.p50, "raw")} / ${m((s) => s.p50, "package")}`,
+      pair(
+        m((s) => s.p50, "raw"),
+        m((s) => s.p50, "package"),
+      ),
       m((s) => s.p99, "raw"),
       m((s) => s.p99, "package"),
       ratio(medianRatio, 1),
       `${round(Math.min(...p99Ratios), 2)}–${round(Math.max(...p99Ratios), 2)}`,
-      `${round(r.pooled.raw.p999)} / ${round(r.pooled.package.p999)}`,
+      pair(r.pooled.raw.p999, r.pooled.package.p999),
       ratio(r.pooled.package.p999, r.pooled.raw.p999),
-      `${m((s) => s.loopDelayP99, "raw")} / ${m((s) => s.loopDelayP99, "package")}`,
-      `${round(r.allocation.raw.bytesPerMessage)} / ${round(r.allocation.package.bytesPerMessage)}`,
+      pair(
+        m((s) => s.loopDelayP99, "raw"),
+        m((s) => s.loopDelayP99, "package"),
+      ),
+      pair(r.allocation.raw.bytesPerMessage, r.allocation.package.bytesPerMessage),
     ];
   });
   return {
