@@ -12,6 +12,7 @@ import { stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import { createPublisher, type Publisher, type PublisherOptions } from "../../src/publisher/index.js";
 import {
   ioredisVersion,
+  pointSlotAtMovedTarget,
   probeClusterInternals,
   probeCommandInternals,
 } from "../../src/publisher/send/ioredis-internals.js";
@@ -113,6 +114,37 @@ describe("probeClusterInternals", () => {
     ],
   ])("turns down %s, saying why", (_name, make, reason) => {
     expect(probeClusterInternals(make())).toEqual({ usable: false, reason });
+  });
+});
+
+describe("pointSlotAtMovedTarget", () => {
+  /** A cluster whose map gives slots 865–867 to one node, in one shared array, as ioredis stores a range. */
+  function mappedCluster(): Cluster {
+    const cluster = idleCluster();
+    const range = ["127.0.0.1:30000", "127.0.0.1:30003"];
+    for (const slot of [865, 866, 867]) cluster.slots[slot] = range;
+    return cluster;
+  }
+
+  it("points the moved slot, and only it, at the node the MOVED names", () => {
+    const cluster = mappedCluster();
+    pointSlotAtMovedTarget(cluster, "MOVED 866 127.0.0.1:30001");
+    expect(cluster.slots.slice(865, 868)).toEqual([
+      ["127.0.0.1:30000", "127.0.0.1:30003"],
+      ["127.0.0.1:30001"],
+      ["127.0.0.1:30000", "127.0.0.1:30003"],
+    ]);
+  });
+
+  it.each([
+    ["an ASK: the slot still belongs to its owner", "ASK 866 127.0.0.1:30001"],
+    ["a MOVED without a node", "MOVED 866"],
+    ["a slot out of range", "MOVED 16384 127.0.0.1:30001"],
+    ["another error", "CLUSTERDOWN The cluster is down"],
+  ])("leaves the map alone for %s", (_name, message) => {
+    const cluster = mappedCluster();
+    pointSlotAtMovedTarget(cluster, message);
+    expect(cluster.slots[866]).toEqual(["127.0.0.1:30000", "127.0.0.1:30003"]);
   });
 });
 

@@ -6,6 +6,7 @@ import calculateSlot from "cluster-key-slot";
 import type { Cluster } from "ioredis";
 import {
   type PublishCommandName,
+  pointSlotAtMovedTarget,
   type ReplyReceiver,
   readyMasterOf,
   sendPublishAttempt,
@@ -26,8 +27,9 @@ export function isRedirect(error: unknown): boolean {
  * Sends attempts on a cluster. Where the slot's master has no ready connection yet (the first send to it, a
  * failover), the attempt goes through `viaCluster`, the public path, which routes it to that same node: the
  * node's offline queue is flushed, in order, before its status turns ready and any attempt goes direct.
- * A redirect refreshes the slot map and reaches the lanes as a transient failure (see retry.ts): they send
- * the message and the ones after it again, in order, to the master the refreshed map names.
+ * A redirect refreshes the slot map (a MOVED points its slot at the new owner at once) and reaches the lanes
+ * as a transient failure (see retry.ts): they send the message and the ones after it again, in order, to the
+ * master the map then names.
  */
 export class ClusterAttempts {
   readonly #cluster: Cluster;
@@ -60,8 +62,11 @@ export class ClusterAttempts {
       watcher = {
         onReply: (item, attempt, subscribers) => receiver.onReply(item, attempt, subscribers),
         onError(item, attempt, error) {
-          // ioredis coalesces refreshes: a burst of redirects costs one CLUSTER SLOTS.
-          if (isRedirect(error)) cluster.refreshSlotsCache();
+          if (isRedirect(error)) {
+            pointSlotAtMovedTarget(cluster, (error as Error).message);
+            // ioredis coalesces refreshes: a burst of redirects costs one CLUSTER SLOTS.
+            cluster.refreshSlotsCache();
+          }
           receiver.onError(item, attempt, error);
         },
       };

@@ -212,6 +212,19 @@ export function probeClusterInternals(cluster: object): InternalsProbe {
 }
 
 /**
+ * Points `slot` at the node a MOVED reply names ("MOVED 866 127.0.0.1:30001"), as ioredis does for what it
+ * sends, until the refresh that follows replaces the whole map: without it, retries would go to the old owner
+ * until CLUSTER SLOTS has answered. A new array: ioredis shares one among every slot of a range.
+ */
+export function pointSlotAtMovedTarget(cluster: Cluster, movedMessage: string): void {
+  const [word, slot, key] = movedMessage.split(" ");
+  if (word !== "MOVED" || key === undefined) return;
+  const slots = (cluster as unknown as ClusterInternals).slots;
+  const index = Number(slot);
+  if (Number.isInteger(index) && index >= 0 && index < 16_384) slots[index] = [key];
+}
+
+/**
  * The connection to the master that `cluster`'s slot map names for `slot`, when it is ready to write at once;
  * otherwise undefined (no map yet, a node still connecting or gone): the caller then sends through the
  * Cluster, which queues or fails the command as its options say. Only call it after probeClusterInternals.
