@@ -39,12 +39,20 @@ interface ReplayAttempt {
   timeoutAt: number;
   /** Dropped by the overflow policy while in flight: reported dropped only if its PUBLISH fails. */
   evicted: boolean;
+  /** Its reply's subscriber count, once it came: it is acknowledged when every earlier entry's has come. */
+  subscribers: number | undefined;
+  /** Its outcome no longer counts (a rejection, or the pass failed): it stays buffered. */
+  abandoned: boolean;
 }
 
 export class Replayer {
   readonly #o: ReplayerOptions;
   readonly #deadlines: ReplyDeadlines<ReplayAttempt>;
-  /** Sent and awaiting their reply callback, in send order (replies come in that order). */
+  /**
+   * Sent and not yet acknowledged, in send order. On one connection replies come in that order; on a
+   * cluster, replies from different masters interleave, so each reply finds its own attempt and the
+   * buffer is acknowledged in send order once every earlier reply has come.
+   */
   readonly #inFlight = new Fifo<ReplayAttempt>();
   #batch: BufferedEntry[] = [];
   #next = 0;
@@ -86,7 +94,7 @@ export class Replayer {
       const attempt = this.#inFlight.at(i) as ReplayAttempt;
       if (attempt.entry.seq === entry.seq) {
         attempt.evicted = true;
-        return attempt.attempt !== 0;
+        return !attempt.abandoned; // sent, or answered and waiting its turn: its outcome still counts
       }
     }
     return false;
@@ -171,37 +179,64 @@ export class Replayer {
         this.#fail(entry, gate.notReadyError());
         break;
       }
-      const attempt: ReplayAttempt = { entry, minSubscribers, attempt: 1, timeoutAt: 0, evicted: false };
+      const attempt: ReplayAttempt = {
+        entry,
+        minSubscribers,
+        attempt: 1,
+        timeoutAt: 0,
+        evicted: false,
+        subscribers: undefined,
+        abandoned: false,
+      };
       this.#inFlight.push(attempt);
       this.#deadlines.track(attempt, now);
       this.#next += 1;
-      // Replies come in send order, so the callbacks take their attempt from the front of #inFlight. A
-      // rejection that overtakes earlier replies (a client that cannot write) only ever stops the pass.
       send(entry.channel, entry.payload, attempt, 1, this.#replies);
       if (minSubscribers > 0) return;
     }
     this.#finishIfDone();
   }
 
-  // Where every replayed PUBLISH's outcome goes: made once, no callbacks per message.
+  // Where every replayed PUBLISH's outcome goes, with its own attempt: made once, no callbacks per message.
   readonly #replies: ReplyReceiver<ReplayAttempt> = {
-    onReply: (_attempt, _number, subscribers) => this.#onReply(subscribers),
-    onError: (_attempt, _number, error) => this.#onRejected(error),
+    onReply: (attempt, _number, subscribers) => this.#onReply(attempt, subscribers),
+    onError: (attempt, _number, error) => this.#onRejected(attempt, error),
   };
 
-  readonly #onReply = (subscribers: number): void => {
-    const attempt = this.#inFlight.shift() as ReplayAttempt;
+  readonly #onReply = (attempt: ReplayAttempt, subscribers: number): void => {
     this.#deadlines.noteReply();
-    if (attempt.attempt === 0) {
-      this.#finishIfDone();
-      return;
+    attempt.attempt = 0;
+    attempt.subscribers = subscribers;
+    if (this.#acknowledgeAnswered()) this.#send();
+    else this.#finishIfDone();
+  };
+
+  readonly #onRejected = (attempt: ReplayAttempt, error: unknown): void => {
+    if (error instanceof Error && error.name === "ReplyError") this.#deadlines.noteReply();
+    if (!attempt.abandoned) this.#fail(attempt.entry, error, attempt);
+    attempt.subscribers = -1; // answered: it leaves #inFlight in its turn, unacknowledged
+    this.#acknowledgeAnswered();
+    this.#finishIfDone();
+  };
+
+  /**
+   * Takes the answered attempts off the front of #inFlight, in send order, acknowledging each one still
+   * counted; an entry is never acknowledged before every earlier one. False when one failed the pass.
+   */
+  #acknowledgeAnswered(): boolean {
+    for (let head = this.#inFlight.at(0); head?.subscribers !== undefined; head = this.#inFlight.at(0)) {
+      this.#inFlight.shift();
+      if (!head.abandoned && !this.#acknowledge(head, head.subscribers)) return false;
     }
+    return !this.#failed;
+  }
+
+  /** One replayed entry's reply, in its turn: acknowledged, or the pass fails. False when it failed. */
+  #acknowledge(attempt: ReplayAttempt, subscribers: number): boolean {
     if (subscribers < attempt.minSubscribers) {
       this.#fail(attempt.entry, new TooFewSubscribersError(subscribers, attempt.minSubscribers), attempt);
-      this.#finishIfDone();
-      return;
+      return false;
     }
-    attempt.attempt = 0;
     let acknowledged: boolean;
     try {
       // Acknowledged only after the reply: a crash before this line replays the message again (at-least-once).
@@ -209,19 +244,11 @@ export class Replayer {
       acknowledged = this.#o.buffer.acknowledge(attempt.entry.seq);
     } catch (error) {
       this.#fail(attempt.entry, error, attempt);
-      this.#finishIfDone();
-      return;
+      return false;
     }
     this.#o.onReplayed(attempt.entry, subscribers, acknowledged);
-    this.#send();
-  };
-
-  readonly #onRejected = (error: unknown): void => {
-    const attempt = this.#inFlight.shift() as ReplayAttempt;
-    if (error instanceof Error && error.name === "ReplyError") this.#deadlines.noteReply();
-    if (attempt.attempt !== 0) this.#fail(attempt.entry, error, attempt);
-    this.#finishIfDone();
-  };
+    return true;
+  }
 
   /** Stops the pass: nothing more is sent, and no reply still to come counts (those entries stay buffered). */
   #fail(entry: BufferedEntry, error: unknown, failed?: ReplayAttempt): void {
@@ -229,12 +256,18 @@ export class Replayer {
     this.#failed = true;
     // Taken out of #inFlight already: dropped meanwhile, it will not be sent again, and it may not have run.
     if (failed?.evicted === true) this.#o.onDroppedInFlight(entry);
-    if (failed !== undefined) failed.attempt = 0;
+    if (failed !== undefined) {
+      failed.attempt = 0;
+      failed.abandoned = true;
+    }
     for (let i = 0; i < this.#inFlight.length; i++) {
       const attempt = this.#inFlight.at(i) as ReplayAttempt;
-      // Its outcome is now unknown, and the buffer no longer holds it: it will not be sent again.
-      if (attempt.evicted && attempt.attempt !== 0) this.#o.onDroppedInFlight(attempt.entry);
+      if (attempt.abandoned) continue;
+      // Evicted, it is gone from the buffer and not sent again: answered well (it waited its turn behind
+      // the failed one), it got through; otherwise its outcome is unknown.
+      if (attempt.evicted) this.#reportEvicted(attempt);
       attempt.attempt = 0;
+      attempt.abandoned = true;
     }
     const bufferSize = this.#o.buffer.size;
     const eventId = eventIdOf(entry.payload);
@@ -244,6 +277,13 @@ export class Replayer {
       bufferSize,
       error,
     });
+  }
+
+  #reportEvicted(attempt: ReplayAttempt): void {
+    const { subscribers, minSubscribers, entry } = attempt;
+    if (subscribers !== undefined && subscribers >= minSubscribers)
+      this.#o.onReplayed(entry, subscribers, false);
+    else this.#o.onDroppedInFlight(entry);
   }
 
   /** Sends no more: the pass failed, or the publisher is closing (unless this is the final pass). */
