@@ -1,10 +1,11 @@
 // Reads one consumer manifest: YAML with line numbers kept, checked against the manifest's JSON
 // Schema, so that every problem is an error that names the file and line.
 import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, isAbsolute, relative } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import type { JsonObject } from "../contract/compatibility/spec-document.js";
+import { compileConsumerRules } from "./consumer-rules.js";
 import type { ConsumerManifest, Subscription } from "./manifest.js";
 import { manifestSchemaPath } from "./package-files.js";
 
@@ -40,7 +41,8 @@ export function readManifest(file: string): ConsumerManifest {
   return parseManifest(text, file);
 }
 
-export function parseManifest(text: string, file: string): ConsumerManifest {
+export function parseManifest(text: string, path: string): ConsumerManifest {
+  const file = shortPath(path);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const syntax = doc.errors[0];
@@ -67,7 +69,19 @@ export function parseManifest(text: string, file: string): ConsumerManifest {
     );
   }
   const subscriptions = manifest.subscriptions.map((raw, index): Subscription => {
-    const { line } = lines.linePos(offsetOf(doc, { instancePath: `/subscriptions/${index}` }));
+    const at = (key: string) =>
+      lines.linePos(offsetOf(doc, { instancePath: `/subscriptions/${index}${key}` }));
+    const fail = (key: string, detail: string): never => {
+      const { line, col } = at(key);
+      throw new ManifestError(file, line, col, `/subscriptions/${index}${key}: ${detail}`);
+    };
+    if (raw.addresses && raw.using !== "SUBSCRIBE") fail("/addresses", "only SUBSCRIBE takes addresses");
+    try {
+      compileConsumerRules(raw.accepts ?? {});
+    } catch (error) {
+      fail("/accepts", `is not a JSON Schema Ajv can compile (${(error as Error).message})`);
+    }
+    const { line } = at("");
     return {
       channel: raw.channel,
       using: raw.using,
@@ -123,6 +137,12 @@ function offsetOf(doc: Document, error: Pick<ErrorObject, "instancePath"> & { pa
   }
   if (node?.range) return node.range[0];
   return path.length > 0 ? offsetOf(doc, { instancePath: parentPointer(error.instancePath) }) : 0;
+}
+
+/** A path inside the working directory as a relative one: what a reader clicks in a terminal. */
+function shortPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return isAbsolute(path) && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
 const parentPointer = (pointer: string) => pointer.slice(0, pointer.lastIndexOf("/"));
