@@ -14,7 +14,7 @@ const DECIMALS = ["0", "-0", "0.0", "0E-8", "1", "-1", "0.0001", "1E+3", "1E-8"]
 export function fieldCandidates(contract: JsonObject, rule: JsonObject, seeds: readonly Json[]): Candidate[] {
   const strings = seeds.filter((s): s is string => typeof s === "string");
   const numbers = seeds.filter((s): s is number => typeof s === "number");
-  const out: Candidate[] = [...seeds, ...listed(rule)];
+  const out: Candidate[] = [...seeds, ...listed(contract), ...listed(rule)];
   if (strings.length > 0 || typeOf(contract).has("string"))
     out.push(...stringCandidates(strings, contract, rule));
   if (numbers.length > 0 || typeOf(contract).has("number") || typeOf(contract).has("integer"))
@@ -29,7 +29,7 @@ function typeOf(schema: JsonObject): Set<string> {
   return new Set((Array.isArray(type) ? type : type === undefined ? [] : [type]).map(String));
 }
 
-/** Values the consumer's rule itself names. */
+/** Values a schema names (`enum`, `const`): the contract's are all values producers may send. */
 function listed(rule: JsonObject): Json[] {
   return [...(Array.isArray(rule.enum) ? rule.enum : []), ...(rule.const !== undefined ? [rule.const] : [])];
 }
