@@ -32,7 +32,8 @@ export function checkContract(paths: ContractCheckPaths): ContractCheckResult {
   if (latest === undefined) return { ok: false, lines: [`no released contract in ${paths.releasedDir}`] };
   const working = readSpec(paths.spec, paths.releasedDir);
   const packageVersion = (JSON.parse(readFileSync(paths.packageJson, "utf8")) as { version: string }).version;
-  const report = compareContracts(readSpec(latest, paths.releasedDir), working, {
+  const released = readSpec(latest, paths.releasedDir);
+  const report = compareContracts(released, working, {
     messages: readWitnessFile(paths.messages),
   });
   const verdict = checkVersionStep(report);
@@ -44,7 +45,7 @@ export function checkContract(paths: ContractCheckPaths): ContractCheckResult {
     );
   }
   const consumers = paths.consumersDir
-    ? checkConsumers(readSpec(latest, paths.releasedDir), working, report, paths.consumersDir)
+    ? checkConsumers(released, working, report, paths.consumersDir)
     : { problems: [], lines: [] };
   problems.push(...consumers.problems);
   const summary =

@@ -21,6 +21,10 @@ export function packageSpec(): SpecDocument {
   return parseSpecDocument(readFileSync(path, "utf8"), path);
 }
 
+let packageChannels: Map<string, ContractChannel> | undefined;
+
+/** The package's contract never changes while it runs: read and compiled once. */
 export function packageContractChannels(): Map<string, ContractChannel> {
-  return contractChannels(packageSpec(), generatedValidatorsAccept);
+  packageChannels ??= contractChannels(packageSpec(), generatedValidatorsAccept);
+  return packageChannels;
 }

@@ -52,6 +52,8 @@ const acceptNullablePrice = (m: string) =>
   `${m}      - field: /price\n        rule: nullable\n        why: The console keeps the last price when a quote has none.\n`;
 const acceptNothing = (m: string) => m.replace(/\n {4}# Recorded[\s\S]*$/, "\n");
 
+let accepted: ReturnType<typeof project> | undefined;
+
 describe("contract:check with declared consumers", () => {
   it.each([
     [
@@ -96,12 +98,13 @@ describe("contract:check with declared consumers", () => {
     ],
   ])("%s", (_name, editSpec, newVersion, editConsole, ok, line) => {
     const result = project(editSpec, newVersion, editConsole);
+    if (editConsole === acceptNullablePrice) accepted = result; // the next test reads it too
     expect(result.ok, result.lines.join("\n")).toBe(ok);
     expect(result.lines.join("\n")).toMatch(line);
   });
 
   it("a breaking change on the console's channel names it", () => {
-    const result = project(nullablePrice, major, acceptNullablePrice);
+    const result = accepted ?? project(nullablePrice, major, acceptNullablePrice);
     expect(result.lines.join("\n")).toMatch(
       /nullability-added {2}price\.updated\.\{symbol\} \/price\n(.*\n){3} {2}consumers: web-console/,
     );
