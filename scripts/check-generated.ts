@@ -1,5 +1,5 @@
 // `npm run check:generated`: fails, naming the stale files, when generated/ does not match asyncapi.yaml.
-// Options: --spec <file>, --out <dir>, as for generate.ts.
+// Options: --spec <file>, --out <dir>, --consumers <dir>, as for generate.ts.
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { generatorPaths } from "./generator/cli-options.js";
@@ -7,11 +7,11 @@ import { generateArtifacts } from "./generator/pipeline.js";
 import { productionSteps } from "./generator/steps.js";
 import { findStaleFiles } from "./generator/write-files.js";
 
-const { specPath, outDir } = generatorPaths(process.argv.slice(2));
+const { specPath, outDir, consumersDir } = generatorPaths(process.argv.slice(2));
 const out = relative(process.cwd(), outDir) || ".";
 const { files } = await generateArtifacts(readFileSync(specPath, "utf8"), {
   specPath: relative(process.cwd(), specPath),
-  extraSteps: productionSteps,
+  extraSteps: productionSteps(consumersDir),
 });
 const { changed, missing, extra } = findStaleFiles(outDir, files);
 const problems = [

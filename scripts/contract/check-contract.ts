@@ -10,6 +10,7 @@ import {
   readWitnessFile,
   releasedVersions,
 } from "../../src/contract/compatibility/index.js";
+import { checkConsumers } from "./check-consumers.js";
 
 export interface ContractCheckPaths {
   spec: string;
@@ -17,6 +18,8 @@ export interface ContractCheckPaths {
   /** Recorded messages (python-wire fixtures) for the real-message check. */
   messages: string;
   packageJson: string;
+  /** Consumer manifests (contracts/consumers); without it, no consumer is checked. */
+  consumersDir?: string;
 }
 
 export interface ContractCheckResult {
@@ -29,7 +32,8 @@ export function checkContract(paths: ContractCheckPaths): ContractCheckResult {
   if (latest === undefined) return { ok: false, lines: [`no released contract in ${paths.releasedDir}`] };
   const working = readSpec(paths.spec, paths.releasedDir);
   const packageVersion = (JSON.parse(readFileSync(paths.packageJson, "utf8")) as { version: string }).version;
-  const report = compareContracts(readSpec(latest, paths.releasedDir), working, {
+  const released = readSpec(latest, paths.releasedDir);
+  const report = compareContracts(released, working, {
     messages: readWitnessFile(paths.messages),
   });
   const verdict = checkVersionStep(report);
@@ -40,10 +44,15 @@ export function checkContract(paths: ContractCheckPaths): ContractCheckResult {
       `package.json has version ${packageVersion}, but ${paths.spec} has info.version ${working.version}; they must be equal`,
     );
   }
+  const consumers = paths.consumersDir
+    ? checkConsumers(released, working, report, paths.consumersDir)
+    : { problems: [], lines: [] };
+  problems.push(...consumers.problems);
   const summary =
     problems.length === 0
       ? [`contract check passed: ${verdict.message}`]
       : problems.map((p) => `contract check failed: ${p}`);
-  const details = report.changed ? formatReport(report) : [];
-  return { ok: problems.length === 0, lines: [...details, ...(details.length > 0 ? [""] : []), ...summary] };
+  const details = report.changed ? formatReport(report, consumers.consumersOf) : [];
+  const body = [...details, ...(details.length > 0 ? [""] : []), ...consumers.lines];
+  return { ok: problems.length === 0, lines: [...body, ...(body.length > 0 ? [""] : []), ...summary] };
 }

@@ -4,7 +4,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { bannerText, type GeneratedFile } from "./banner.js";
+import { consumerReports, readManifestsForDocs } from "./consumer-docs-model.js";
 import { codeModelStyles, withCodeModels } from "./docs-code-models.js";
+import { renderConsumersSection } from "./emit-consumer-docs.js";
 import { emitTypes } from "./emit-types.js";
 import type { ContractModel } from "./load-spec.js";
 import { DocsRenderError, renderStaticMarkup } from "./render-docs-markup.js";
@@ -35,8 +37,11 @@ function readStylesheet(): string {
   return styles;
 }
 
-export async function emitDocs(model: ContractModel): Promise<GeneratedFile[]> {
+/** `consumersDir`: the consumer manifests the page shows (an input of generate, so check:generated covers them). */
+export async function emitDocs(model: ContractModel, consumersDir: string): Promise<GeneratedFile[]> {
   const markup = withCodeModels(renderStaticMarkup(model), model, await emitTypes(model));
+  const manifests = readManifestsForDocs(consumersDir);
+  const consumers = renderConsumersSection(model, manifests, consumerReports(model, manifests));
   const title = `${model.title} ${model.version}`;
 
   const contents = `<!DOCTYPE html>
@@ -53,6 +58,7 @@ ${codeModelStyles}</style>
 </head>
 <body>
 <div id="asyncapi-root">${markup}</div>
+${consumers}
 </body>
 </html>
 `;

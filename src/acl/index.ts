@@ -11,6 +11,7 @@ export {
   channelPattern,
   type ServiceOperation,
 } from "./acl-users.js";
+export { consumerAclUser, type DeclaredConsumer, withDeclaredConsumers } from "./consumer-users.js";
 export {
   MissingPasswordError,
   PasswordFileError,

@@ -2,6 +2,7 @@
 // errors (and unknown channels) are 2 with a hint, ctrl-C is 130 for every command.
 import { UnknownChannelError } from "../errors.js";
 import { aclCommand } from "./acl-command.js";
+import { consumersCommand } from "./consumers-command.js";
 import { diffCommand } from "./diff-command.js";
 import {
   type CliEnvironment,
@@ -25,6 +26,10 @@ const commands: Record<string, { run: Command; summary: string }> = {
   tail: { run: tailCommand, summary: "print the valid events of addresses and patterns as they arrive" },
   publish: { run: publishCommand, summary: "check one message strictly, then publish it on an address" },
   diff: { run: diffCommand, summary: "compare two contracts: what breaks, in which direction, for whom" },
+  consumers: {
+    run: consumersCommand,
+    summary: "check the contract against consumer manifests: what each rejects, reads, subscribes to",
+  },
   acl: {
     run: aclCommand,
     summary: "Redis ACL users from the contract: names, an aclfile, or ACL SETUSER lines",

@@ -133,3 +133,5 @@ export function assertValidEvent<A extends EventAddress>(
   );
   if (!result.ok) throw new EventAssertionError(address, view, result.reasons, payload);
 }
+
+export { assertManifestHolds, checkManifest, type ManifestCase, manifestCases } from "./consumer-manifest.js";

@@ -60,9 +60,19 @@ import {
   type Publisher,
   type Subscriber,
 } from "@trading-platform/events";
-import { assertValidEvent, exampleEvents, makeEvent } from "@trading-platform/events/testing";
+import {
+  assertManifestHolds,
+  assertValidEvent,
+  exampleEvents,
+  makeEvent,
+  manifestCases,
+} from "@trading-platform/events/testing";
 
 const require = createRequire(import.meta.url);
+// A consumer's own test: its manifest, shipped in the package, against the package's cases.
+const manifest = require.resolve("@trading-platform/events/contracts/consumers/web-console.yaml");
+assertManifestHolds(manifest);
+const consoleCases = manifestCases(manifest).map((c) => c.name);
 const pkg = require("@trading-platform/events/package.json") as { version: string };
 const schema = require("@trading-platform/events/schemas/PositionEvent.schema.json") as { title: string };
 const spec = readFileSync(require.resolve("@trading-platform/events/asyncapi.yaml"), "utf8");
@@ -98,6 +108,7 @@ console.log(JSON.stringify({
   examples: exampleEvents["orders.executed"].length,
   checkOk: check.ok,
   refused,
+  consoleCases,
 }));
 `;
 

@@ -130,6 +130,8 @@ describe("the packed tarball", { timeout: slow }, () => {
       "package/generated/channels.ts",
       "package/generated/docs/index.html",
       "package/generated/schemas/PositionEvent.schema.json",
+      "package/contracts/consumers/web-console.yaml",
+      "package/contracts/consumer-manifest.schema.json",
     ]) {
       expect(files).toContain(expected);
     }
@@ -153,6 +155,14 @@ describe("the packed tarball", { timeout: slow }, () => {
       examples: 2,
       checkOk: false,
       refused: ["/symbol"],
+      consoleCases: [
+        "example #1",
+        "example #2",
+        "example #3",
+        "rejected /price not",
+        "rejected /symbol maxLength",
+        "rejected /symbol pattern",
+      ],
     });
   });
 

@@ -38,7 +38,18 @@ function closeObjects(schema: Json): Json {
   return copy;
 }
 
+// Compiled once per document: the diff and the consumer check judge the same documents.
+const compiled = new WeakMap<SpecDocument, ChannelValidators[]>();
+
 export function compileValidators(doc: SpecDocument): ChannelValidators[] {
+  const known = compiled.get(doc);
+  if (known) return known;
+  const validators = compileAll(doc);
+  compiled.set(doc, validators);
+  return validators;
+}
+
+function compileAll(doc: SpecDocument): ChannelValidators[] {
   // strict: false: a released spec may hold keywords or annotations Ajv's strict mode would refuse.
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv, { mode: "full" });

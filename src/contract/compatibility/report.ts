@@ -18,7 +18,11 @@ function breaksLabel(f: Finding): string {
   return f.breaks.length === 0 ? "compatible" : `BREAKS ${f.breaks.join("+")}`;
 }
 
-export function formatReport(report: CompatibilityReport): string[] {
+/** `consumersOf`: the declared consumers a breaking change breaks, printed after whom it breaks. */
+export function formatReport(
+  report: CompatibilityReport,
+  consumersOf?: (f: Finding) => readonly string[],
+): string[] {
   const count = report.findings.length;
   const breaking = report.findings.filter((f) => f.breaks.length > 0).length;
   const lines = [
@@ -29,6 +33,7 @@ export function formatReport(report: CompatibilityReport): string[] {
     const where = [f.channel || "document", f.field].filter(Boolean).join(" ");
     lines.push("", `${breaksLabel(f)}  ${f.kind}  ${where}`, `  at ${f.spec}#${f.pointer}`, `  ${f.reason}`);
     if (f.breaks.length > 0) lines.push(`  breaks: ${f.whom}`);
+    if (f.breaks.length > 0 && consumersOf) lines.push(`  consumers: ${namesOrNobody(consumersOf(f))}`);
   }
   return lines;
 }
@@ -54,6 +59,9 @@ export function formatMarkdown(report: CompatibilityReport): string[] {
   }
   return lines;
 }
+
+const namesOrNobody = (names: readonly string[]) =>
+  names.length > 0 ? names.join(", ") : "no declared consumer";
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
