@@ -37,7 +37,13 @@ async function replayerOver(bodies: readonly string[]) {
   cleanups.push(() => buffer.close());
   for (const body of bodies) buffer.append("signals.generated", body);
   const sent: Sent[] = [];
-  const send: SendAttempt = <T>(_address: string, body: string, item: T, attempt: number, to: ReplyReceiver<T>) => {
+  const send: SendAttempt = <T>(
+    _address: string,
+    body: string,
+    item: T,
+    attempt: number,
+    to: ReplyReceiver<T>,
+  ) => {
     sent.push({
       body,
       reply: (subscribers) => to.onReply(item, attempt, subscribers),
@@ -87,7 +93,10 @@ describe("Replayer, replies out of send order", () => {
     expect(replayed).toEqual(["a", "b", "c"]);
     sent[3]?.reply(1);
     await pass;
-    expect({ replayed, buffered: bodiesIn(buffer) }).toEqual({ replayed: ["a", "b", "c", "d"], buffered: [] });
+    expect({ replayed, buffered: bodiesIn(buffer) }).toEqual({
+      replayed: ["a", "b", "c", "d"],
+      buffered: [],
+    });
   });
 
   it("the earlier entries answered, a later one fails: those before it are acknowledged, the rest stays", async () => {
