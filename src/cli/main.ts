@@ -10,6 +10,11 @@ process.on("SIGINT", () => {
   interrupted.abort();
 });
 process.on("SIGTERM", () => interrupted.abort());
+// A reader that closed stdout early (`| head -n2`) makes Node report EPIPE, sometimes after the command
+// returned and runCli stopped listening: the reader's choice, not an error, so it must not crash the process.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
 
 runCli(process.argv.slice(2), {
   stdin: process.stdin,

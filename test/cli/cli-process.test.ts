@@ -83,4 +83,16 @@ describe("trading-events as a process", () => {
     expect(stdout).toBe(`{"channel":"signals.generated","event":${signalWire}}\n`);
     expect(stderr).toBe("tail: subscribed to signals.generated\n");
   });
+
+  it("`consumers | true`: a reader gone before the first line is no crash, whenever Node reports the EPIPE", async () => {
+    // `true` exits at once, so every write meets a closed pipe; Node reports that after the command returned.
+    const command = `set -o pipefail; "${process.execPath}" --import tsx "${main}" consumers | true`;
+    const child = spawn("bash", ["-c", command], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const exited = await new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    expect({ exited, stderr }).toEqual({ exited: 0, stderr: "" });
+  });
 });
