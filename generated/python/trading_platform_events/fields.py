@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, cast
 
@@ -177,6 +177,8 @@ def timestamp_value() -> _Native:
     """An aware `datetime`, or its RFC 3339 text (with an offset) as it comes off the wire."""
 
     def check(value: object) -> datetime:
+        if type(value) is datetime and type(value.tzinfo) is timezone:
+            return value  # what producers build (`datetime.now(timezone.utc)`): a fixed offset, aware
         if isinstance(value, datetime):
             if value.tzinfo is None or value.utcoffset() is None:
                 raise fail("timestamp.naive")
