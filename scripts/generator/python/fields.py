@@ -102,21 +102,31 @@ def _text(types: tuple[str, ...], *steps: CoreSchema) -> CoreSchema:
 
 class _Native:
     """Annotated metadata that gives a field a core schema of its own: `json` in pydantic-core for JSON
-    input (model_validate_json, the reader's fast path), and for Python input either the same or, with
-    `wrap_python`, a Python check before the field's own schema (what a producer's `datetime` or
-    `Decimal` needs)."""
+    input (model_validate_json, the reader's fast path; when None, the Python schema), and for Python
+    input either `python`, or `json` again, or with `wrap_python` a Python check before the field's own
+    schema."""
 
-    def __init__(self, json: CoreSchema | None, *, wrap_python: BeforeValidator | None = None) -> None:
-        self.json, self.wrap_python = json, wrap_python
+    def __init__(
+        self, json: CoreSchema | None, *, python: CoreSchema | None = None, wrap_python: BeforeValidator | None = None
+    ) -> None:
+        self.json, self.python, self.wrap_python = json, python, wrap_python
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        if self.wrap_python is None:
+        python = self.python
+        if self.wrap_python is not None:
+            python = self.wrap_python.__get_pydantic_core_schema__(source, handler)
+        if python is None:
             assert self.json is not None
             return self.json
-        python = self.wrap_python.__get_pydantic_core_schema__(source, handler)
         if self.json is None:
             return python
         return core_schema.json_or_python_schema(json_schema=self.json, python_schema=python)
+
+
+def _checked(check: Any, serialization: Any) -> CoreSchema:
+    """A Python check that gives the field's value itself (no second validation of what it returns),
+    serialised as the field's type is."""
+    return core_schema.no_info_plain_validator_function(check, serialization=serialization)
 
 
 def decimal_value(*, pattern: str, max_length: int, nullable: bool) -> _Native:
@@ -155,7 +165,11 @@ def decimal_value(*, pattern: str, max_length: int, nullable: bool) -> _Native:
     if zero_or_more:
         steps.append(_matching(pattern, "decimal.negative", {"pattern": pattern}))
     json = _text(types, *steps, core_schema.decimal_schema(strict=False))
-    return _Native(core_schema.nullable_schema(json) if nullable else json, wrap_python=python)
+    # JSON writes a Decimal as its str(), as pydantic's decimal serializer does.
+    checked = _checked(check, core_schema.to_string_ser_schema(when_used="json"))
+    if nullable:
+        json, checked = core_schema.nullable_schema(json), core_schema.nullable_schema(checked)
+    return _Native(json, python=checked)
 
 
 def _checked_date_time(value: object) -> str:
@@ -166,9 +180,11 @@ def _checked_date_time(value: object) -> str:
     return value
 
 
+# Past the first step the text is a date-time or naive: then an offset at the end tells them apart.
+_OFFSET_AT_END_PATTERN = "(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$"
 _DATE_TIME_STEPS = (
     _matching(DATE_TIME_OR_NAIVE_PATTERN, "timestamp.invalid"),
-    _matching(DATE_TIME_PATTERN, "timestamp.naive"),
+    _matching(_OFFSET_AT_END_PATTERN, "timestamp.naive"),
 )
 
 
@@ -189,7 +205,7 @@ def timestamp_value() -> _Native:
 
     representable = _matching(REPRESENTABLE_PATTERN, "timestamp.unrepresentable")
     json = _text(("string",), *_DATE_TIME_STEPS, representable, core_schema.datetime_schema(strict=False))
-    return _Native(json, wrap_python=BeforeValidator(check))
+    return _Native(json, python=_checked(check, core_schema.simple_ser_schema("datetime")))
 
 
 def timestamp_text() -> _Native:
