@@ -87,9 +87,17 @@ def from_wire(
             event = route.channel.model.model_validate_json(data)
         except ValidationError:
             pass
-        else:
-            if _complete(route, event):
-                return event
+        else:  # _complete, inline
+            fields_set = event.__pydantic_fields_set__
+            for name in route.required_with_default:
+                if name not in fields_set:
+                    break
+            else:
+                for name, expected in route.expected:
+                    if getattr(event, name) != expected:
+                        break
+                else:
+                    return event
     return _read(route, address, data, strict=strict, max_bytes=max_bytes)
 
 
