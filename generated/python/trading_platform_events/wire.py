@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -32,29 +32,51 @@ _JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2
 
 def resolve_address(address: str) -> tuple[Channel, dict[str, str]]:
     """The channel of a concrete address and its parameters; ContractError `channel.unknown` otherwise."""
-    channel, parameters = _resolve(address)
-    if channel is None:
-        raise ContractError(address, [violation("", "channel.unknown")])
-    return channel, dict(parameters)
+    route = _route(address)
+    return route.channel, dict(route.parameters)
 
 
-@lru_cache(maxsize=4096)  # a service publishes and reads the same few addresses over and over
-def _resolve(address: str) -> tuple[Channel | None, tuple[tuple[str, str], ...]]:
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """What reading a message on one concrete address needs, worked out once per address."""
+
+    channel: Channel
+    parameters: dict[str, str]
+    required_with_default: tuple[str, ...]
+    """Required fields with a default (event_type): pydantic fills them in when missing."""
+    expected: tuple[tuple[str, str], ...]
+    """(payload field, value) for each address parameter: `symbol` must be the address's symbol."""
+    validate_json: Callable[[bytes], Any]
+    """The model's own JSON validation (model_validate_json without its Python frame)."""
+
+
+_ROUTES: dict[str, _Route] = {}
+
+
+def _route(address: str) -> _Route:
+    route = _ROUTES.get(address)
+    if route is not None:
+        return route
     for channel in CHANNELS.values():
         parameters = channel.parse_address(address)
         if parameters is not None:
-            return channel, tuple(parameters.items())
-    return None, ()
-
+            expected = tuple((p.payload_field, parameters[p.name]) for p in channel.parameters)
+            validate_json = channel.model.__pydantic_validator__.validate_json
+            route = _Route(channel, parameters, channel.required_with_default, expected, validate_json)
+            if len(_ROUTES) >= 4096:  # a service publishes and reads the same few addresses over and over
+                _ROUTES.clear()
+            _ROUTES[address] = route
+            return route
+    raise ContractError(address, [violation("", "channel.unknown")])
 
 
 def to_wire(address: str, event: ContractModel) -> bytes:
     """The bytes to publish on `address`: `event.model_dump_json()`, once the strict view accepts them."""
-    channel, parameters = resolve_address(address)
-    if not isinstance(event, channel.model):
-        raise ContractError(address, [violation("", "type.mismatch", {"type": f"a {channel.message}"})])
+    route = _route(address)
+    if not isinstance(event, route.channel.model):
+        raise ContractError(address, [violation("", "type.mismatch", {"type": f"a {route.channel.message}"})])
     body = event.model_dump_json().encode()
-    _read(channel, parameters, address, body, strict=True, max_bytes=DEFAULT_MAX_MESSAGE_BYTES)
+    _read(route, address, body, strict=True, max_bytes=DEFAULT_MAX_MESSAGE_BYTES)
     return body
 
 
@@ -63,21 +85,57 @@ def from_wire(
 ) -> ContractModel:
     """The event in a message received on `address`. Unknown fields are accepted and left out, unless
     `strict` (the producer's view, as `to_wire` checks): then they are violations."""
-    channel, parameters = resolve_address(address)
-    return _read(channel, parameters, address, data, strict=strict, max_bytes=max_bytes)
+    route = _ROUTES.get(address) or _route(address)
+    if type(data) is bytes and len(data) <= max_bytes:  # what _read does first, without the calls
+        try:
+            event = cast(ContractModel, route.validate_json(data))
+        except ValidationError:
+            pass
+        else:  # _complete, inline
+            fields_set = event.__pydantic_fields_set__
+            for name in route.required_with_default:
+                if name not in fields_set:
+                    break
+            else:
+                for name, expected in route.expected:
+                    if getattr(event, name) != expected:
+                        break
+                else:
+                    return event
+    return _read(route, address, data, strict=strict, max_bytes=max_bytes)
 
 
-def _read(
-    channel: Channel, parameters: dict[str, str], address: str, data: bytes | str, *, strict: bool, max_bytes: int
-) -> ContractModel:
+def _read(route: _Route, address: str, data: bytes | str, *, strict: bool, max_bytes: int) -> ContractModel:
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > max_bytes:
         raise ContractError(address, [violation("", "message.too_large", {"size": len(raw), "limit": max_bytes})])
-    if not _has_exact_path_marker(raw):
-        event = _read_fast(channel, raw, strict)
-        if event is not None and not _mismatched_parameters(channel, parameters, event):
+    # First, pydantic's own JSON validation with the model as it is (no unknown fields): everything it
+    # accepts, the contract accepts alike. Unknown fields are where NaN, Infinity and __proto__ could
+    # hide from it, and the only fields it reads differently from JSON.parse are none of the model's.
+    try:
+        event = route.channel.model.model_validate_json(raw)
+    except ValidationError:
+        pass
+    else:
+        if _complete(route, event):
             return event
-    return _read_exactly(channel, parameters, address, data, strict)
+    if not strict and not _has_exact_path_marker(raw):
+        event = _read_fast(route.channel, raw)
+        if event is not None and _complete(route, event):
+            return event
+    return _read_exactly(route.channel, route.parameters, address, data, strict)
+
+
+def _complete(route: _Route, event: ContractModel) -> bool:
+    """The required fields that pydantic would fill in were on the wire, and the address agrees."""
+    fields_set = event.__pydantic_fields_set__
+    for name in route.required_with_default:
+        if name not in fields_set:
+            return False
+    for name, expected in route.expected:
+        if getattr(event, name) != expected:
+            return False
+    return True
 
 
 def _has_exact_path_marker(raw: bytes) -> bool:
@@ -85,15 +143,13 @@ def _has_exact_path_marker(raw: bytes) -> bool:
     return nan in raw or infinity in raw or escape in raw or proto in raw or prototype in raw
 
 
-def _read_fast(channel: Channel, raw: bytes, strict: bool) -> ContractModel | None:
-    """pydantic's own JSON validation: accepts a subset of what the contract accepts, or gives None."""
+def _read_fast(channel: Channel, raw: bytes) -> ContractModel | None:
+    """pydantic's own JSON validation, unknown fields ignored (the tolerant reader), once no marker of
+    JSON that it reads differently from JSON.parse is in the bytes; None when it refuses them."""
     try:
-        event = channel.model.model_validate_json(raw, extra="forbid" if strict else "ignore")
+        return channel.model.model_validate_json(raw, extra="ignore")
     except ValidationError:
         return None
-    # A required field with a default (event_type) must still have been on the wire.
-    fields_set = event.model_fields_set
-    return event if all(name in fields_set for name in channel.required_with_default) else None
 
 
 def _read_exactly(
