@@ -139,15 +139,18 @@ function unusable(what: string): InternalsProbe {
 
 const PublishAttemptCommand = publishAttemptOn(Command as unknown as CommandConstructor);
 let commandProbe: InternalsProbe | undefined;
+/** The installed Command, probed once per process. */
+const installedCommandFits = (): InternalsProbe => (commandProbe ??= probeCommandInternals(Command));
+const FOREIGN_CLIENT: InternalsProbe = {
+  usable: false,
+  reason: "the client comes from another copy of ioredis than this package's",
+};
 
 /** Whether the fast path can send on `connection`: the installed Command fits, and the client is of this ioredis. */
 export function fastPathFits(connection: object): InternalsProbe {
-  commandProbe ??= probeCommandInternals(Command);
-  if (!commandProbe.usable) return commandProbe;
-  if (!(connection instanceof Redis)) {
-    return { usable: false, reason: "the client comes from another copy of ioredis than this package's" };
-  }
-  return commandProbe;
+  const command = installedCommandFits();
+  if (!command.usable) return command;
+  return connection instanceof Redis ? command : FOREIGN_CLIENT;
 }
 
 /** Sends one attempt as a PublishAttempt: its outcome reaches the receiver, never synchronously. */
@@ -198,11 +201,9 @@ interface ClusterInternals {
  * this ioredis, and it keeps its slot map in `slots` and its connections by node key in `connectionPool`.
  */
 export function probeClusterInternals(cluster: object): InternalsProbe {
-  commandProbe ??= probeCommandInternals(Command);
-  if (!commandProbe.usable) return commandProbe;
-  if (!(cluster instanceof Cluster)) {
-    return { usable: false, reason: "the client comes from another copy of ioredis than this package's" };
-  }
+  const command = installedCommandFits();
+  if (!command.usable) return command;
+  if (!(cluster instanceof Cluster)) return FOREIGN_CLIENT;
   const internals = cluster as unknown as Partial<ClusterInternals>;
   if (!Array.isArray(internals.slots)) return unusable("its Cluster keeps no slot map in slots");
   if (typeof internals.connectionPool?.getInstanceByKey !== "function") {

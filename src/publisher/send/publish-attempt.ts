@@ -38,12 +38,11 @@ export type SendPathOption = "auto" | "public";
 /**
  * How attempts are sent, as `stats().sendPath` reports it. `public` says why: `sharded` by design (SPUBLISH on
  * a single Redis), `chosen` by the `sendPath` option, `ioredis` where the installed ioredis or the client does
- * not fit the fast path (the publisher then logs a warning once). `cluster` is no longer reported: a cluster
- * takes the fast path too since 1.2 (the member stays for code that matches on it).
+ * not fit the fast path (the publisher then logs a warning once).
  */
 export type SendPath =
   | { readonly via: "fast" }
-  | { readonly via: "public"; readonly why: "cluster" | "sharded" | "chosen" }
+  | { readonly via: "public"; readonly why: "sharded" | "chosen" }
   | { readonly via: "public"; readonly why: "ioredis"; readonly reason: string };
 
 // ioredis's `command` tracing channel: a subscriber (an APM tool) gets the command's promise to trace, so
