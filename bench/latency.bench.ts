@@ -1,16 +1,20 @@
 // Section 4: end-to-end latency at fixed offered rates, from publish() to the handler, for this package's
 // publisher + subscriber and for raw ioredis publish + a raw `message` listener. Both ends run in this process
 // (one clock); messages are sent open-loop on a 1 ms timer, so a slow message does not delay the schedule of
-// the next ones. Measured as the throughput sections are: both paths are connected once per rate, rounds
-// alternate raw / package, each round's p99 ratio is taken, and the table gives their median and spread, so
-// that machine noise falls on both sides. p99.9 is over every round's messages pooled (too few per round).
+// the next ones. Measured as the throughput sections are: every path is connected once per rate, rounds
+// alternate between the paths, each round's p99 ratio is taken, and the table gives their median and spread,
+// so that machine noise falls on every side. p99.9 is over every round's messages pooled (too few per round).
+//
+// Where the tail comes from (table 4b): two mixed paths (the package's publisher to a raw listener, raw publish
+// to the package's subscriber) tell the publishing side's share from the receiving side's, and the collector's
+// pauses, recorded in every round, tell which of the slowest messages waited on a garbage collection.
 import { randomUUID } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { channels, type PriceUpdateEvent } from "../generated/index.js";
-import { createPublisher } from "../src/publisher/index.js";
-import { createSubscriber } from "../src/subscriber/index.js";
 import { type AllocationReport, measureAllocation } from "./support/allocation.js";
-import { clientOptions, connectedClient, type RedisServerHandle } from "./support/redis.js";
+import { type GcPause, GcPauseRecorder, waitedOnPause } from "./support/gc-pauses.js";
+import { type LatencyPath, openPath, type Side } from "./support/latency-paths.js";
+import type { RedisServerHandle } from "./support/redis.js";
 import { type Cell, formatCell, ratio, type SectionResult, type TargetCheck } from "./support/report.js";
 import { median, now, quantile, round } from "./support/stats.js";
 
@@ -18,23 +22,29 @@ export interface LatencyOptions {
   /** Offered rates, messages per second. */
   readonly rates?: readonly number[];
   readonly rounds?: number;
-  /** Measured seconds per round and side. */
+  /** Measured seconds per round and path. */
   readonly seconds?: number;
   /** Not recorded, before each round: the connections and the JIT warm up. */
   readonly warmupSeconds?: number;
 }
 
-/** One side's round: latencies in µs, and how late the event loop ran meanwhile. */
-interface RoundSample {
-  readonly latencies: number[];
-  readonly loopDelayP99: number;
-}
+/** The paths of every round: the two compared end to end, and the two mixed ones that split the package's cost. */
+const PATHS = {
+  raw: { symbol: "MSFT", sender: "raw", receiver: "raw" },
+  package: { symbol: "AAPL", sender: "package", receiver: "package" },
+  publisher: { symbol: "IBM", sender: "package", receiver: "raw" },
+  subscriber: { symbol: "NVDA", sender: "raw", receiver: "package" },
+} as const satisfies Record<string, { symbol: string; sender: Side; receiver: Side }>;
+type PathName = keyof typeof PATHS;
+const PATH_NAMES = Object.keys(PATHS) as PathName[];
 
-interface RateResult {
-  readonly rate: number;
-  readonly rounds: { raw: Summary; package: Summary }[];
-  readonly pooled: { raw: Summary; package: Summary };
-  readonly allocation: { raw: AllocationReport; package: AllocationReport };
+/** One path's round: when each measured message was sent and arrived, and what else happened meanwhile. */
+interface RoundSample {
+  readonly sent: readonly number[];
+  readonly arrived: readonly number[];
+  readonly seconds: number;
+  readonly loopDelayP99: number;
+  readonly pauses: readonly GcPause[];
 }
 
 interface Summary {
@@ -45,15 +55,20 @@ interface Summary {
   readonly max: number;
   /** The event loop's lateness, p99 of the round's samples (µs): a timer or a callback that ran long. */
   readonly loopDelayP99: number;
+  /** Collections per second, and their pauses in ms per second. */
+  readonly gcPerSecond: number;
+  readonly gcMsPerSecond: number;
+  /** Of the messages at or above the p99, the share that was in flight during a collection. */
+  readonly tailWaitedOnGc: number;
+  /** p99 over the messages that no collection delayed (µs). */
+  readonly p99WithoutGc: number;
 }
 
-/** A publish → handler path under test: it sends one payload and records the latency of each that arrives. */
-interface LatencyPath {
-  send(payload: PriceUpdateEvent): void;
-  /** Where the handler records: the send time of each measured event_id, and the latencies. */
-  readonly recorder: Recorder;
-  readonly errors: unknown[];
-  close(): Promise<void>;
+interface RateResult {
+  readonly rate: number;
+  readonly rounds: Record<PathName, Summary>[];
+  readonly pooled: Record<PathName, Summary>;
+  readonly allocation: { raw: AllocationReport; package: AllocationReport };
 }
 
 const TARGET_P99_RATIO = 1.2;
@@ -62,83 +77,167 @@ export async function benchLatency(
   server: RedisServerHandle,
   options: LatencyOptions = {},
 ): Promise<SectionResult> {
-  const rates = options.rates ?? [1_000, 5_000, 20_000];
-  const rounds = options.rounds ?? 5;
-  const seconds = options.seconds ?? 2;
-  const warmupSeconds = options.warmupSeconds ?? 0.5;
+  const settings = {
+    rates: options.rates ?? [1_000, 5_000, 20_000],
+    rounds: options.rounds ?? 7,
+    seconds: options.seconds ?? 2,
+    warmupSeconds: options.warmupSeconds ?? 0.5,
+  };
   const example = channels["price.updated.{symbol}"].examples[0]?.payload;
   if (example === undefined) throw new Error("the spec has no price.updated example");
-
   const results: RateResult[] = [];
-  for (const rate of rates) {
-    // Two symbols, so that neither subscriber hears the other path's messages.
-    const raw = await openRawPath(server, "MSFT");
-    const ours = await openPackagePath(server, "AAPL");
-    try {
-      const load = (path: LatencyPath, symbol: string) =>
-        offerLoad(rate, seconds, warmupSeconds, path, { ...example, symbol });
-      const measured: { raw: RoundSample; package: RoundSample }[] = [];
-      for (let i = 0; i < rounds; i++) {
-        measured.push({ raw: await load(raw, "MSFT"), package: await load(ours, "AAPL") });
+  for (const rate of settings.rates) results.push(await measureRate(server, rate, example, settings));
+  return report(results, settings);
+}
+
+async function measureRate(
+  server: RedisServerHandle,
+  rate: number,
+  example: PriceUpdateEvent,
+  settings: { rounds: number; seconds: number; warmupSeconds: number },
+): Promise<RateResult> {
+  const paths = {} as Record<PathName, LatencyPath>;
+  for (const name of PATH_NAMES) paths[name] = await openPath(server, PATHS[name].symbol, PATHS[name]);
+  const load = (name: PathName) =>
+    offerLoad(rate, settings, paths[name], { ...example, symbol: PATHS[name].symbol });
+  try {
+    const measured: Record<PathName, RoundSample>[] = [];
+    for (let i = 0; i < settings.rounds; i++) {
+      const round = {} as Record<PathName, RoundSample>;
+      // Each round starts on another path, so that no path always follows the same one.
+      for (let k = 0; k < PATH_NAMES.length; k++) {
+        const name = PATH_NAMES[(i + k) % PATH_NAMES.length] as PathName;
+        round[name] = await load(name);
       }
-      const messages = Math.round(rate * seconds);
-      // One more round each, under the GC profiler: what the collector is given per message.
-      const allocation = {
-        raw: await measureAllocation(messages, () => load(raw, "MSFT")),
-        package: await measureAllocation(messages, () => load(ours, "AAPL")),
-      };
-      results.push({
-        rate,
-        rounds: measured.map((r) => ({ raw: summarise([r.raw]), package: summarise([r.package]) })),
-        pooled: {
-          raw: summarise(measured.map((r) => r.raw)),
-          package: summarise(measured.map((r) => r.package)),
-        },
-        allocation,
-      });
-    } finally {
-      await raw.close();
-      await ours.close();
+      measured.push(round);
     }
+    // One more round each, under the GC profiler: what the collector is given per message.
+    const messages = Math.round(rate * settings.seconds);
+    const allocation = {
+      raw: await measureAllocation(messages, () => load("raw")),
+      package: await measureAllocation(messages, () => load("package")),
+    };
+    const pooled = {} as Record<PathName, Summary>;
+    for (const name of PATH_NAMES) pooled[name] = summarise(measured.map((r) => r[name]));
+    const rounds = measured.map((r) => {
+      const summaries = {} as Record<PathName, Summary>;
+      for (const name of PATH_NAMES) summaries[name] = summarise([r[name]]);
+      return summaries;
+    });
+    return { rate, rounds, pooled, allocation };
+  } finally {
+    for (const name of PATH_NAMES) await paths[name].close();
   }
-  return report(results, { rounds, seconds, warmupSeconds });
+}
+
+/** Sends `rate` messages per second for warm-up + measured seconds; resolves once every measured one arrived. */
+async function offerLoad(
+  rate: number,
+  settings: { seconds: number; warmupSeconds: number },
+  path: LatencyPath,
+  base: PriceUpdateEvent,
+): Promise<RoundSample> {
+  const { recorder } = path;
+  recorder.reset();
+  const warmup = Math.round(rate * settings.warmupSeconds);
+  const total = warmup + Math.round(rate * settings.seconds);
+  // Each path starts on a collected heap, so that no round pays for the garbage of the one before.
+  collectGarbage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  const pauses = new GcPauseRecorder();
+  const started = now();
+  let measuredFrom = started;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((now() - started) * rate) / 1000));
+      for (; sent < due; sent++) {
+        // Made at send time, as a service makes its events: made in advance, a round's payloads would all
+        // survive into the old generation, and copying them there would stall whichever path ran then.
+        const payload = { ...base, event_id: randomUUID() };
+        if (sent === warmup) {
+          loopDelay.enable();
+          pauses.start();
+          measuredFrom = now();
+        }
+        if (sent >= warmup) recorder.expect(payload.event_id, now());
+        path.send(payload);
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const measured = total - warmup;
+  const deadline = now() + 30_000;
+  while (recorder.arrived.length < measured && now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  loopDelay.disable();
+  const seconds = (now() - measuredFrom) / 1000;
+  const gc = pauses.stop();
+  if (path.errors.length > 0)
+    throw new Error(`errors during the latency run: ${path.errors.map(String).join("; ")}`);
+  if (recorder.arrived.length < measured)
+    throw new Error(`only ${recorder.arrived.length} of ${measured} messages arrived`);
+  const { sent: sentAt, arrived } = recorder;
+  return { sent: sentAt, arrived, seconds, loopDelayP99: loopDelay.percentile(99) / 1000, pauses: gc };
+}
+
+/** A full collection, where node runs with --expose-gc (as `npm run bench` does). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function summarise(samples: readonly RoundSample[]): Summary {
+  const all: number[] = [];
+  const withoutGc: number[] = [];
+  let tail = 0;
+  let tailInGc = 0;
+  const latenciesOf = (s: RoundSample) => s.arrived.map((at, i) => (at - (s.sent[i] as number)) * 1000);
+  for (const s of samples) all.push(...latenciesOf(s));
+  const p99 = quantile(all, 0.99);
+  for (const s of samples) {
+    latenciesOf(s).forEach((latency, i) => {
+      const inGc = waitedOnPause(s.pauses, s.sent[i] as number, s.arrived[i] as number);
+      if (!inGc) withoutGc.push(latency);
+      if (latency < p99) return;
+      tail += 1;
+      if (inGc) tailInGc += 1;
+    });
+  }
+  const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
+  const pauses = samples.flatMap((s) => s.pauses);
+  return {
+    messages: all.length,
+    p50: round(quantile(all, 0.5)),
+    p99: round(p99),
+    p999: round(quantile(all, 0.999)),
+    max: round(all.reduce((a, b) => Math.max(a, b), 0)),
+    loopDelayP99: round(median(samples.map((s) => s.loopDelayP99))),
+    gcPerSecond: round(pauses.length / seconds),
+    gcMsPerSecond: round(pauses.reduce((sum, p) => sum + p.end - p.start, 0) / seconds),
+    tailWaitedOnGc: tail === 0 ? 0 : tailInGc / tail,
+    p99WithoutGc: round(quantile(withoutGc, 0.99)),
+  };
 }
 
 function report(
   results: RateResult[],
   settings: { rounds: number; seconds: number; warmupSeconds: number },
 ): SectionResult {
-  const targets: TargetCheck[] = [];
-  const rows: Cell[][] = results.map((r) => {
-    const p99Ratios = r.rounds.map((x) => x.package.p99 / x.raw.p99);
-    const medianRatio = median(p99Ratios);
-    targets.push({
+  const targets: TargetCheck[] = results.map((r) => {
+    const medianRatio = median(p99Ratios(r, "package"));
+    return {
       target: `end-to-end p99 ≤ ${TARGET_P99_RATIO}× raw at ${r.rate.toLocaleString("en-US")} msg/s`,
       measured: `${round(medianRatio, 2)}× (median of ${r.rounds.length} rounds)`,
       met: medianRatio <= TARGET_P99_RATIO,
-    });
-    const m = (pick: (s: Summary) => number, side: "raw" | "package") =>
-      round(median(r.rounds.map((x) => pick(x[side]))));
-    const pair = (raw: number, ours: number) => `${formatCell(round(raw))} / ${formatCell(round(ours))}`;
-    return [
-      r.rate.toLocaleString("en-US"),
-      pair(
-        m((s) => s.p50, "raw"),
-        m((s) => s.p50, "package"),
-      ),
-      m((s) => s.p99, "raw"),
-      m((s) => s.p99, "package"),
-      ratio(medianRatio, 1),
-      `${round(Math.min(...p99Ratios), 2)}–${round(Math.max(...p99Ratios), 2)}`,
-      pair(r.pooled.raw.p999, r.pooled.package.p999),
-      ratio(r.pooled.package.p999, r.pooled.raw.p999),
-      pair(
-        m((s) => s.loopDelayP99, "raw"),
-        m((s) => s.loopDelayP99, "package"),
-      ),
-      pair(r.allocation.raw.bytesPerMessage, r.allocation.package.bytesPerMessage),
-    ];
+    };
   });
+  const common =
+    `${settings.rounds} rounds per rate, each sending on every path in turn (the first path rotating) for ` +
+    `${settings.seconds} s measured after ${settings.warmupSeconds} s unrecorded; one address per path; publisher and ` +
+    "subscriber in one process on their own connections, auto-pipelining off; latency from the publish() call to the " +
+    "moment the handler holds the parsed event (raw: after JSON.parse).";
   return {
     id: "latency",
     title: "4. End-to-end latency",
@@ -155,16 +254,32 @@ function report(
           "ratio min–max",
           "p99.9 raw / package (pooled)",
           "p99.9 ÷ raw",
-          "event-loop delay p99, raw / package",
           "heap bytes/message, raw / package",
         ],
-        rows,
+        rows: results.map(endToEndRow),
         notes: [
-          `${settings.rounds} alternating rounds per rate of ${settings.seconds} s measured each after ${settings.warmupSeconds} s unrecorded, ` +
-            "one address per path (raw: price.updated.MSFT, package: price.updated.AAPL), publisher and subscriber in one process " +
-            "on their own connections, auto-pipelining off; latency from the publish() call to the handler's first line. " +
-            "The p99 ratio is taken per round, then its median and spread; p99.9 pools every round's messages. Event-loop delay: " +
-            "perf_hooks' monitorEventLoopDelay over the round. Heap bytes per message: one extra round per side under v8's GCProfiler.",
+          `${common} The p99 ratio is taken per round, then its median and spread; p99.9 pools every round's ` +
+            "messages. Heap bytes per message: one extra round per side under v8's GCProfiler.",
+        ],
+      },
+      {
+        title: "4b. Where the tail comes from (median of rounds; raw / package where paired)",
+        columns: [
+          "msg/s offered",
+          "p99 ÷ raw: package publisher, raw listener",
+          "p99 ÷ raw: raw publish, package subscriber",
+          "collections/s",
+          "GC pause ms/s",
+          "messages ≥ p99 that waited on a collection",
+          "p99 of messages no collection delayed",
+          "event-loop delay p99",
+        ],
+        rows: results.map(tailSourceRow),
+        notes: [
+          `${common} Mixed paths: the package's publisher to a raw \`message\` listener, and raw publish to the ` +
+            "package's subscriber, their p99 per round divided by that round's raw p99. Collections: perf_hooks' gc " +
+            "entries during the measured seconds; a message waited on one when a pause began before it arrived and " +
+            "ended after it was sent. Event-loop delay: monitorEventLoopDelay's p99 (µs).",
         ],
       },
     ],
@@ -173,126 +288,52 @@ function report(
   };
 }
 
-/** Raw ioredis: publish(JSON.stringify) and a `message` listener with JSON.parse. */
-async function openRawPath(server: RedisServerHandle, symbol: string): Promise<LatencyPath> {
-  const address = `price.updated.${symbol}`;
-  const publisher = await connectedClient(clientOptions(server, false));
-  const subscriber = await connectedClient(clientOptions(server, false));
-  const recorder = new Recorder();
-  const errors: unknown[] = [];
-  subscriber.on("message", (_channel: string, message: string) => {
-    const arrived = now();
-    recorder.arrived((JSON.parse(message) as { event_id: string }).event_id, arrived);
-  });
-  await subscriber.subscribe(address);
-  return {
-    send(payload) {
-      publisher.publish(address, JSON.stringify(payload)).catch((error: unknown) => errors.push(error));
-    },
-    recorder,
-    errors,
-    async close() {
-      publisher.disconnect();
-      subscriber.disconnect();
-    },
-  };
+function p99Ratios(r: RateResult, path: PathName): number[] {
+  return r.rounds.map((x) => x[path].p99 / x.raw.p99);
 }
 
-/** This package: createPublisher on a client of the same options, createSubscriber with its defaults. */
-async function openPackagePath(server: RedisServerHandle, symbol: string): Promise<LatencyPath> {
-  const client = await connectedClient(clientOptions(server, false));
-  const publisher = createPublisher({ connection: client });
-  const subscriber = createSubscriber({ connection: clientOptions(server, false) });
-  const recorder = new Recorder();
-  const errors: unknown[] = [];
-  subscriber.on("error", (error) => errors.push(error));
-  await subscriber.handle(
-    "price.updated.{symbol}",
-    (event) => {
-      recorder.arrived(event.event_id ?? "", now());
-    },
-    { symbols: [symbol] },
-  );
-  return {
-    send(payload) {
-      publisher.publish("price.updated.{symbol}", payload).catch((error: unknown) => errors.push(error));
-    },
-    recorder,
-    errors,
-    async close() {
-      await publisher.close();
-      await subscriber.close();
-      client.disconnect();
-    },
-  };
+/** The median over the rounds of one path's figure. */
+function medianOf(r: RateResult, path: PathName, pick: (s: Summary) => number): number {
+  return round(median(r.rounds.map((x) => pick(x[path]))));
 }
 
-/** The send times of the measured messages and the latencies of those that arrived. */
-class Recorder {
-  readonly sentAt = new Map<string, number>();
-  latencies: number[] = [];
-
-  arrived(eventId: string, at: number): void {
-    const sent = this.sentAt.get(eventId);
-    if (sent === undefined) return; // a warm-up message
-    this.sentAt.delete(eventId);
-    this.latencies.push((at - sent) * 1000);
-  }
+function pair(raw: number, ours: number): string {
+  return `${formatCell(round(raw))} / ${formatCell(round(ours))}`;
 }
 
-/** Sends `rate` messages per second for warm-up + measured seconds; resolves once every measured one arrived. */
-async function offerLoad(
-  rate: number,
-  seconds: number,
-  warmupSeconds: number,
-  path: LatencyPath,
-  base: PriceUpdateEvent,
-): Promise<RoundSample> {
-  const { recorder } = path;
-  recorder.latencies = [];
-  const warmup = Math.round(rate * warmupSeconds);
-  const total = warmup + Math.round(rate * seconds);
-  // Ids and payloads are made in advance so that making them is not part of the measured path.
-  const payloads = Array.from({ length: total }, () => ({ ...base, event_id: randomUUID() }));
-  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-  const started = now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((now() - started) * rate) / 1000));
-      for (; sent < due; sent++) {
-        const payload = payloads[sent] as PriceUpdateEvent;
-        if (sent === warmup) loopDelay.enable();
-        if (sent >= warmup) recorder.sentAt.set(payload.event_id as string, now());
-        path.send(payload);
-      }
-      if (sent < total) setTimeout(tick, 1);
-      else resolve();
-    };
-    tick();
-  });
-  const measured = total - warmup;
-  const deadline = now() + 30_000;
-  while (recorder.latencies.length < measured && now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  loopDelay.disable();
-  if (path.errors.length > 0)
-    throw new Error(`errors during the latency run: ${path.errors.map(String).join("; ")}`);
-  if (recorder.latencies.length < measured)
-    throw new Error(`only ${recorder.latencies.length} of ${measured} messages arrived`);
-  return { latencies: recorder.latencies, loopDelayP99: loopDelay.percentile(99) / 1000 };
+function endToEndRow(r: RateResult): Cell[] {
+  const ratios = p99Ratios(r, "package");
+  return [
+    r.rate.toLocaleString("en-US"),
+    pair(
+      medianOf(r, "raw", (s) => s.p50),
+      medianOf(r, "package", (s) => s.p50),
+    ),
+    medianOf(r, "raw", (s) => s.p99),
+    medianOf(r, "package", (s) => s.p99),
+    ratio(median(ratios), 1),
+    `${round(Math.min(...ratios), 2)}–${round(Math.max(...ratios), 2)}`,
+    pair(r.pooled.raw.p999, r.pooled.package.p999),
+    ratio(r.pooled.package.p999, r.pooled.raw.p999),
+    pair(r.allocation.raw.bytesPerMessage, r.allocation.package.bytesPerMessage),
+  ];
 }
 
-function summarise(samples: RoundSample[]): Summary {
-  const latencies = samples.flatMap((s) => s.latencies);
-  let max = 0;
-  for (const latency of latencies) if (latency > max) max = latency;
-  return {
-    messages: latencies.length,
-    p50: round(quantile(latencies, 0.5)),
-    p99: round(quantile(latencies, 0.99)),
-    p999: round(quantile(latencies, 0.999)),
-    max: round(max),
-    loopDelayP99: round(median(samples.map((s) => s.loopDelayP99))),
-  };
+function tailSourceRow(r: RateResult): Cell[] {
+  const both = (pick: (s: Summary) => number) =>
+    pair(
+      medianOf(r, "raw", pick),
+      medianOf(r, "package", pick),
+    );
+  const percent = (share: number) => `${Math.round(share * 100)} %`;
+  return [
+    r.rate.toLocaleString("en-US"),
+    ratio(median(p99Ratios(r, "publisher")), 1),
+    ratio(median(p99Ratios(r, "subscriber")), 1),
+    both((s) => s.gcPerSecond),
+    both((s) => s.gcMsPerSecond),
+    `${percent(median(r.rounds.map((x) => x.raw.tailWaitedOnGc)))} / ${percent(median(r.rounds.map((x) => x.package.tailWaitedOnGc)))}`,
+    both((s) => s.p99WithoutGc),
+    both((s) => s.loopDelayP99),
+  ];
 }
