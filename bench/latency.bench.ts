@@ -22,8 +22,10 @@ export interface LatencyOptions {
   /** Offered rates, messages per second. */
   readonly rates?: readonly number[];
   readonly rounds?: number;
-  /** Measured seconds per round and path. */
+  /** Measured seconds per round and path, at least. */
   readonly seconds?: number;
+  /** Messages measured per round and path, at least: a p99 needs enough of them at a low rate. */
+  readonly messagesPerRound?: number;
   /** Not recorded, before each round: the connections and the JIT warm up. */
   readonly warmupSeconds?: number;
 }
@@ -73,6 +75,13 @@ interface RateResult {
 
 const TARGET_P99_RATIO = 1.2;
 
+type Settings = Required<LatencyOptions> & { readonly rates: readonly number[] };
+
+/** A round's measured seconds at `rate`: long enough for its messages, never shorter than the setting. */
+function secondsAt(rate: number, settings: Settings): number {
+  return Math.max(settings.seconds, settings.messagesPerRound / rate);
+}
+
 export async function benchLatency(
   server: RedisServerHandle,
   options: LatencyOptions = {},
@@ -81,6 +90,7 @@ export async function benchLatency(
     rates: options.rates ?? [1_000, 5_000, 20_000],
     rounds: options.rounds ?? 7,
     seconds: options.seconds ?? 2,
+    messagesPerRound: options.messagesPerRound ?? 6_000,
     warmupSeconds: options.warmupSeconds ?? 0.5,
   };
   const example = channels["price.updated.{symbol}"].examples[0]?.payload;
@@ -94,12 +104,16 @@ async function measureRate(
   server: RedisServerHandle,
   rate: number,
   example: PriceUpdateEvent,
-  settings: { rounds: number; seconds: number; warmupSeconds: number },
+  settings: Settings,
 ): Promise<RateResult> {
   const paths = {} as Record<PathName, LatencyPath>;
   for (const name of PATH_NAMES) paths[name] = await openPath(server, PATHS[name].symbol, PATHS[name]);
+  const seconds = secondsAt(rate, settings);
   const load = (name: PathName) =>
-    offerLoad(rate, settings, paths[name], { ...example, symbol: PATHS[name].symbol });
+    offerLoad(rate, { seconds, warmupSeconds: settings.warmupSeconds }, paths[name], {
+      ...example,
+      symbol: PATHS[name].symbol,
+    });
   try {
     const measured: Record<PathName, RoundSample>[] = [];
     for (let i = 0; i < settings.rounds; i++) {
@@ -112,7 +126,7 @@ async function measureRate(
       measured.push(round);
     }
     // One more round each, under the GC profiler: what the collector is given per message.
-    const messages = Math.round(rate * settings.seconds);
+    const messages = Math.round(rate * seconds);
     const allocation = {
       raw: await measureAllocation(messages, () => load("raw")),
       package: await measureAllocation(messages, () => load("package")),
@@ -174,7 +188,7 @@ async function offerLoad(
     await new Promise((resolve) => setTimeout(resolve, 10));
   loopDelay.disable();
   const seconds = (now() - measuredFrom) / 1000;
-  const gc = pauses.stop();
+  const gc = await pauses.stop();
   if (path.errors.length > 0)
     throw new Error(`errors during the latency run: ${path.errors.map(String).join("; ")}`);
   if (recorder.arrived.length < measured)
@@ -221,10 +235,7 @@ function summarise(samples: readonly RoundSample[]): Summary {
   };
 }
 
-function report(
-  results: RateResult[],
-  settings: { rounds: number; seconds: number; warmupSeconds: number },
-): SectionResult {
+function report(results: RateResult[], settings: Settings): SectionResult {
   const targets: TargetCheck[] = results.map((r) => {
     const medianRatio = median(p99Ratios(r, "package"));
     return {
@@ -235,7 +246,8 @@ function report(
   });
   const common =
     `${settings.rounds} rounds per rate, each sending on every path in turn (the first path rotating) for ` +
-    `${settings.seconds} s measured after ${settings.warmupSeconds} s unrecorded; one address per path; publisher and ` +
+    `${settings.seconds} s or ${settings.messagesPerRound.toLocaleString("en-US")} messages (whichever is longer) measured ` +
+    `after ${settings.warmupSeconds} s unrecorded; one address per path; publisher and ` +
     "subscriber in one process on their own connections, auto-pipelining off; latency from the publish() call to the " +
     "moment the handler holds the parsed event (raw: after JSON.parse).";
   return {
@@ -320,11 +332,7 @@ function endToEndRow(r: RateResult): Cell[] {
 }
 
 function tailSourceRow(r: RateResult): Cell[] {
-  const both = (pick: (s: Summary) => number) =>
-    pair(
-      medianOf(r, "raw", pick),
-      medianOf(r, "package", pick),
-    );
+  const both = (pick: (s: Summary) => number) => pair(medianOf(r, "raw", pick), medianOf(r, "package", pick));
   const percent = (share: number) => `${Math.round(share * 100)} %`;
   return [
     r.rate.toLocaleString("en-US"),

@@ -25,7 +25,11 @@ if (fromSource) {
     stdio: "inherit",
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  command = ["--expose-gc", path.join(repoRoot, ".tmp", "bench-build", "bench", "run-benchmarks.js"), ...passed];
+  command = [
+    "--expose-gc",
+    path.join(repoRoot, ".tmp", "bench-build", "bench", "run-benchmarks.js"),
+    ...passed,
+  ];
 }
 const run = spawnSync(process.execPath, command, { cwd: repoRoot, stdio: "inherit" });
 process.exit(run.status ?? 1);

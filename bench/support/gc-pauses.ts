@@ -20,8 +20,12 @@ export class GcPauseRecorder {
     this.#observer.observe({ entryTypes: ["gc"] });
   }
 
-  /** The pauses, oldest first. Entries not yet delivered to the observer are taken too. */
-  stop(): GcPause[] {
+  /**
+   * The pauses, oldest first. Node queues a collection's entry from the collector's callback on the event loop,
+   * so the loop turns once before the entries not yet delivered to the observer are taken.
+   */
+  async stop(): Promise<GcPause[]> {
+    await new Promise((resolve) => setImmediate(resolve));
     this.#add(this.#observer.takeRecords());
     this.#observer.disconnect();
     return this.#pauses.sort((a, b) => a.start - b.start);

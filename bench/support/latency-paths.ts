@@ -70,7 +70,9 @@ export async function openPath(
       ? await openRawReceiver(server, symbol, recorder)
       : await openPackageReceiver(server, symbol, recorder, errors);
   const sender =
-    sides.sender === "raw" ? await openRawSender(server, symbol, errors) : await openPackageSender(server, errors);
+    sides.sender === "raw"
+      ? await openRawSender(server, symbol, errors)
+      : await openPackageSender(server, errors);
   return {
     send: (payload) => sender.send(payload),
     recorder,
