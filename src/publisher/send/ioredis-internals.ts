@@ -174,7 +174,7 @@ export function sendPublishAttempt<T>(
  * (the socket corked) and leave at 1, 2, 4, 8… commands and when the tick's code is done. One write for the
  * whole tick would cost the latency tail: after a stall the first command of a burst would wait for every
  * other to be validated and serialised, and Redis would get none of them meanwhile. Doubling keeps the writes
- * per tick logarithmic (11 for a burst of 1,000) and lets Redis start on a burst at once. Call it before each
+ * per tick logarithmic (10 for a burst of 1,000) and lets Redis start on a burst at once. Call it before each
  * send; it relies on sendCommand writing to `stream` at once.
  */
 export function tickCorker(): (connection: Redis) => void {
