@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+from operator import is_
+from typing import Any, ClassVar, Final
+
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import SchemaValidator, ValidationError
+
+from .happy_path import Fit, constructor_validator
 
 
 class ContractModel(BaseModel):
@@ -11,7 +18,36 @@ class ContractModel(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
 
+    __contract_constructor__: ClassVar[tuple[SchemaValidator | None, Fit | None]]
+    """The constructor's happy path, and what it leaves to Python (happy_path.py)."""
 
-def is_none(value: object) -> bool:
-    """`exclude_if` for an optional field: left out of the JSON when unset, never written as null."""
-    return value is None
+    def __init__(self, /, **data: Any) -> None:
+        """Validates as pydantic does: the happy path first, and for what it refuses (or an unknown
+        argument, which it ignores) the model's own validator, which names every violation."""
+        __tracebackhide__ = True
+        happy, fit = self.__contract_constructor__
+        if happy is not None:
+            try:
+                happy.validate_python(data, self_instance=self)
+            except ValidationError:
+                pass
+            else:
+                if len(self.__pydantic_fields_set__) == len(data) and (fit is None or fit(data)):
+                    return
+        self.__pydantic_validator__.validate_python(data, self_instance=self)
+
+    # Not a custom __init__ to pydantic, which would otherwise call it for model_validate_json too (as
+    # RootModel marks its own).
+    __init__.__pydantic_base_init__ = True  # pyright: ignore[reportFunctionMemberAccess]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__contract_constructor__ = constructor_validator(cls.__pydantic_core_schema__)
+
+
+ContractModel.__contract_constructor__ = constructor_validator(ContractModel.__pydantic_core_schema__)
+
+is_none: Final = partial(is_, None)
+"""`exclude_if` for an optional field: left out of the JSON when unset, never written as null. In C: no
+Python frame each time a model is written."""
