@@ -108,9 +108,8 @@ def from_wire(
         except ValidationError:
             pass
         else:  # _complete, inline
-            fields_set = event.__pydantic_fields_set__
             for name in route.unread_defaults:
-                if name not in fields_set:
+                if name not in event.__pydantic_fields_set__:
                     break
             else:
                 for name, expected in route.expected:

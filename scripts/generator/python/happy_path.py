@@ -1,13 +1,14 @@
 """Each model's happy paths: a validator for the constructor (Python input) and one for the reader (JSON).
 They accept what the model's own validator accepts, or less, and give the same values; with no violation
-to name they check each format in one step, and a `Decimal`'s length in one Python call per model. What
-they refuse goes to the model's own validator, which accepts it or names every violation."""
+to name they check each format in one step, and leave a `Decimal`'s length to the constructor's loop
+(model.py). What they refuse goes to the model's own validator, which accepts it or names every
+violation (test/python/test_happy_path.py holds them to it)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
-from typing import Any, Literal, NotRequired, TypedDict, cast
+from operator import itemgetter
+from typing import Any, Literal, NamedTuple, NotRequired, TypedDict, cast
 
 from pydantic_core import CoreSchema, SchemaValidator
 
@@ -32,19 +33,33 @@ def with_happy_path(schema: CoreSchema, happy: HappyPath) -> CoreSchema:
     return cast(CoreSchema, {**schema, "metadata": metadata})
 
 
-Fit = Callable[[dict[str, Any]], bool]
-"""The check of a constructor's arguments that its happy path leaves to Python."""
+class ConstructorPath(NamedTuple):
+    """The constructor's happy path: a validator, and what it leaves to the constructor, that each
+    decimal argument is a `Decimal` (not a subclass, which may write itself otherwise) whose `str()`, the
+    text on the wire, is short enough. pydantic-core checks that it is finite and its sign, but has no
+    schema for the length of a Decimal's text, and a call from it to Python for each field costs more
+    than a loop in the constructor."""
+
+    validator: SchemaValidator | None
+    """None where pydantic-core cannot build one (see _validator): the model's own validator does it all."""
+    decimals: Callable[[dict[str, Any]], tuple[Any, ...]] | None
+    """The decimal arguments (a KeyError when one is left out), or None when there are none."""
+    decimal_names: tuple[str, ...]
+    decimal_max_length: int
+    """The shortest length limit of the decimal fields (a conservative bound for all)."""
 
 
-def constructor_validator(model: CoreSchema) -> tuple[SchemaValidator | None, Fit | None]:
-    """The constructor's happy path, and the check of its arguments that it leaves to Python (None when
-    there is none), to be run once it has accepted them. Unknown arguments are ignored, not refused:
-    pydantic-core finds them by hashing every key, and the constructor finds them for less by counting
-    the fields set. No happy path (None) where pydantic-core cannot build one (see _validator)."""
+def constructor_validator(model: CoreSchema) -> ConstructorPath:
+    """The constructor's happy path. Unknown arguments are ignored, not refused: pydantic-core finds them
+    by hashing every key, and the constructor finds them for less by counting the fields set."""
     decimals: list[tuple[str, int]] = []
     schema = _happy_model(model, "python", required=(), decimals=decimals)
     cast(dict[str, Any], schema["schema"])["extra_behavior"] = "ignore"
-    return _validator(cast(CoreSchema, schema)), _short_decimals(tuple(decimals)) if decimals else None
+    names = [name for name, _ in decimals]
+    # itemgetter of one name gives the value itself, of two or more a tuple.
+    pick = (itemgetter(*names) if len(names) > 1 else itemgetter(*names, *names)) if names else None
+    limit = min((length for _, length in decimals), default=0)
+    return ConstructorPath(_validator(cast(CoreSchema, schema)), pick, tuple(names), limit)
 
 
 def reader_validator(model: CoreSchema, required: Iterable[str]) -> SchemaValidator | None:
@@ -80,22 +95,6 @@ def _replaced(node: Any, mode: Mode, on_decimal: Callable[[int], object]) -> Any
     if isinstance(node, list):
         return [_replaced(item, mode, on_decimal) for item in cast(list[Any], node)]
     return node
-
-
-def _short_decimals(fields: tuple[tuple[str, int], ...]) -> Fit:
-    """Whether each decimal argument, once pydantic-core has found it finite and of the right sign, is a
-    `Decimal` (not a subclass, which may write itself otherwise) whose `str()`, the text on the wire, is
-    short enough. In Python, but called from Python: a call from pydantic-core for each field costs more."""
-
-    def fit(arguments: dict[str, Any]) -> bool:
-        get = arguments.get
-        for name, limit in fields:
-            value = get(name)
-            if value is not None and (type(value) is not Decimal or len(str(value)) > limit):
-                return False
-        return True
-
-    return fit
 
 
 def _validator(schema: CoreSchema) -> SchemaValidator | None:

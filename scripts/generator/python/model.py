@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from operator import is_
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict
-from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import ValidationError
 
-from .happy_path import Fit, constructor_validator
+from .happy_path import ConstructorPath, constructor_validator
 
 
 class ContractModel(BaseModel):
@@ -17,27 +18,49 @@ class ContractModel(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
 
-    __contract_constructor__: ClassVar[tuple[SchemaValidator | None, Fit | None]]
-    """The constructor's happy path, and what it leaves to Python (happy_path.py)."""
+    __contract_constructor__: ClassVar[ConstructorPath]
+    """The constructor's happy path (happy_path.py)."""
 
     def __init__(self, /, **data: Any) -> None:
         """Validates as pydantic does: the happy path first, and for what it refuses (or an unknown
         argument, which it ignores) the model's own validator, which names every violation."""
         __tracebackhide__ = True
-        happy, fit = self.__contract_constructor__
+        happy, decimals, decimal_names, decimal_max_length = self.__contract_constructor__
         if happy is not None:
             try:
                 happy.validate_python(data, self_instance=self)
             except ValidationError:
                 pass
             else:
-                if len(self.__pydantic_fields_set__) == len(data) and (fit is None or fit(data)):
-                    return
+                if len(self.__pydantic_fields_set__) == len(data):  # no unknown argument
+                    if decimals is None:
+                        return
+                    try:
+                        values = decimals(data)
+                    except KeyError:  # an optional decimal left out
+                        values = tuple(map(data.get, decimal_names))
+                    for value in values:
+                        if type(value) is Decimal:
+                            if len(str(value)) > decimal_max_length:
+                                break
+                        elif value is not None:
+                            break
+                    else:
+                        return
         self.__pydantic_validator__.validate_python(data, self_instance=self)
 
     # Not a custom __init__ to pydantic, which would otherwise call it for model_validate_json too (as
     # RootModel marks its own).
     __init__.__pydantic_base_init__ = True  # pyright: ignore[reportFunctionMemberAccess]
+
+    if not TYPE_CHECKING:  # to type checkers, pydantic's own signature
+
+        def model_dump_json(self, **options: Any) -> str:
+            """pydantic's: called without arguments, as producers call it, it gives its serializer no
+            keyword arguments to read (each call of pydantic's passes fifteen, all defaults)."""
+            if options:
+                return super().model_dump_json(**options)
+            return self.__pydantic_serializer__.to_json(self).decode()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
