@@ -46,7 +46,7 @@ class _Route:
     """Required fields with a default (event_type): pydantic fills them in when missing."""
     expected: tuple[tuple[str, str], ...]
     """(payload field, value) for each address parameter: `symbol` must be the address's symbol."""
-    read_json: Callable[..., Any]
+    read_json: Callable[..., ContractModel]
     """The reader's happy path (happy_path.py): unknown fields refused, required fields required. Where
     pydantic cannot build one, the model's own validate_json."""
     unread_defaults: tuple[str, ...]
@@ -54,7 +54,7 @@ class _Route:
 
 
 _ROUTES: dict[str, _Route] = {}
-_READERS: dict[type[ContractModel], tuple[Callable[..., Any], tuple[str, ...]]] = {}
+_READERS: dict[type[ContractModel], tuple[Callable[..., ContractModel], tuple[str, ...]]] = {}
 
 
 def _route(address: str) -> _Route:
@@ -73,7 +73,7 @@ def _route(address: str) -> _Route:
     raise ContractError(address, [violation("", "channel.unknown")])
 
 
-def _reader(channel: Channel) -> tuple[Callable[..., Any], tuple[str, ...]]:
+def _reader(channel: Channel) -> tuple[Callable[..., ContractModel], tuple[str, ...]]:
     reader = _READERS.get(channel.model)
     if reader is None:
         happy = reader_validator(channel.model.__pydantic_core_schema__, channel.required_with_default)
@@ -103,7 +103,7 @@ def from_wire(
     route = _ROUTES.get(address) or _route(address)
     if type(data) is bytes and len(data) <= max_bytes:  # what _read does first, without the calls
         try:
-            event = cast(ContractModel, route.read_json(data))
+            event = route.read_json(data)  # no cast(): a call each message
         except ValidationError:
             pass
         else:  # _complete, inline
@@ -128,7 +128,7 @@ def _read(route: _Route, address: str, data: bytes | str, *, strict: bool, max_b
     # __proto__ could hide from it, and the only fields it reads differently from JSON.parse are none of
     # the model's.
     try:
-        event = cast(ContractModel, route.read_json(raw))
+        event = route.read_json(raw)
     except ValidationError:
         pass
     else:
@@ -162,7 +162,7 @@ def _read_fast(route: _Route, raw: bytes) -> ContractModel | None:
     """pydantic's own JSON validation, unknown fields ignored (the tolerant reader), once no marker of
     JSON that it reads differently from JSON.parse is in the bytes; None when it refuses them."""
     try:
-        return cast(ContractModel, route.read_json(raw, extra="ignore"))
+        return route.read_json(raw, extra="ignore")
     except ValidationError:
         return None
 
