@@ -188,7 +188,7 @@ def decimal_value(*, pattern: str, max_length: int, nullable: bool) -> _Native:
     json = _text(types, *steps, core_schema.decimal_schema(strict=False))
     # JSON writes a Decimal as its str(), as pydantic's decimal serializer does.
     checked = _checked(check, core_schema.to_string_ser_schema(when_used="json"))
-    # The happy path: finite and the sign in pydantic-core, the length once per model (happy_path.py).
+    # The happy path: finite and the sign in pydantic-core, the length in the model's __init__ (model.py).
     happy_python = core_schema.decimal_schema(strict=True, allow_inf_nan=False, ge=Decimal(0) if zero_or_more else None)
     happy_json = core_schema.chain_schema(
         [core_schema.str_schema(strict=True, max_length=max_length, pattern=pattern), core_schema.decimal_schema(strict=False)]
