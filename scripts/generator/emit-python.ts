@@ -17,7 +17,16 @@ import {
 } from "./violation-codes.js";
 
 export const PYTHON_PACKAGE = "trading_platform_events";
-const RUNTIME_MODULES = ["catalogue", "errors", "fields", "formats", "model", "pydantic_errors", "wire"];
+const RUNTIME_MODULES = [
+  "catalogue",
+  "errors",
+  "fields",
+  "formats",
+  "happy_path",
+  "model",
+  "pydantic_errors",
+  "wire",
+];
 
 export function pyBanner(model: ContractModel): string {
   return `# ${bannerText(model)}\n`;

@@ -5,6 +5,7 @@ on JSON input (model_validate_json, the reader's fast path) the value that Pytho
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -14,7 +15,16 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from trading_platform_events.codes import PATTERN_CODES, SIGNED_DECIMAL_PATTERN
-from trading_platform_events.fields import date_text, decimal_value, timestamp_text, timestamp_value, uuid_text
+from trading_platform_events.fields import (
+    DATE_TIME_PATTERN,
+    REPRESENTABLE_DATE_TIME_PATTERN,
+    REPRESENTABLE_PATTERN,
+    date_text,
+    decimal_value,
+    timestamp_text,
+    timestamp_value,
+    uuid_text,
+)
 from trading_platform_events.formats import is_date_time, is_full_date, is_uuid
 
 ZERO_OR_MORE = next(pattern for pattern, code in PATTERN_CODES.items() if code == "decimal.negative")
@@ -100,6 +110,13 @@ def test_date_times(text: str) -> None:
     same(outcome(DATE_TIME_TEXT, text, as_json=False), outcome(DATE_TIME_TEXT, text, as_json=True))
     # A datetime from text: the Python check (constructor, exact path) and the native one (JSON) agree.
     same(outcome(DATE_TIME, text, as_json=False), outcome(DATE_TIME, text, as_json=True))
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None, database=None)
+@given(st.one_of(near_date_time, st.sampled_from(["0000-02-29T00:00:00Z", "0400-02-29T00:00:00Z", "2000-02-29T23:59:60Z"])))
+def test_the_happy_paths_date_time_pattern_is_both_patterns_at_once(text: str) -> None:
+    both = re.search(DATE_TIME_PATTERN, text) is not None and re.search(REPRESENTABLE_PATTERN, text) is not None
+    assert (re.search(REPRESENTABLE_DATE_TIME_PATTERN, text) is not None) == both
 
 
 @settings(max_examples=600, derandomize=True, deadline=None, database=None)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from .catalogue import Channel
 from .channels import CHANNELS
 from .errors import ContractError, Violation, violation
+from .happy_path import reader_validator
 from .model import ContractModel
 from .pydantic_errors import violations_of
 
@@ -46,11 +47,15 @@ class _Route:
     """Required fields with a default (event_type): pydantic fills them in when missing."""
     expected: tuple[tuple[str, str], ...]
     """(payload field, value) for each address parameter: `symbol` must be the address's symbol."""
-    validate_json: Callable[[bytes], Any]
-    """The model's own JSON validation (model_validate_json without its Python frame)."""
+    read_json: Callable[..., ContractModel]
+    """The reader's happy path (happy_path.py): unknown fields refused, required fields required. Where
+    pydantic cannot build one, the model's own validate_json."""
+    unread_defaults: tuple[str, ...]
+    """The required fields with a default that read_json does not require itself (none on the happy path)."""
 
 
 _ROUTES: dict[str, _Route] = {}
+_READERS: dict[type[ContractModel], tuple[Callable[..., ContractModel], tuple[str, ...]]] = {}
 
 
 def _route(address: str) -> _Route:
@@ -61,13 +66,24 @@ def _route(address: str) -> _Route:
         parameters = channel.parse_address(address)
         if parameters is not None:
             expected = tuple((p.payload_field, parameters[p.name]) for p in channel.parameters)
-            validate_json = channel.model.__pydantic_validator__.validate_json
-            route = _Route(channel, parameters, channel.required_with_default, expected, validate_json)
+            route = _Route(channel, parameters, channel.required_with_default, expected, *_reader(channel))
             if len(_ROUTES) >= 4096:  # a service publishes and reads the same few addresses over and over
                 _ROUTES.clear()
             _ROUTES[address] = route
             return route
     raise ContractError(address, [violation("", "channel.unknown")])
+
+
+def _reader(channel: Channel) -> tuple[Callable[..., ContractModel], tuple[str, ...]]:
+    reader = _READERS.get(channel.model)
+    if reader is None:
+        happy = reader_validator(channel.model.__pydantic_core_schema__, channel.required_with_default)
+        if happy is None:
+            reader = (channel.model.__pydantic_validator__.validate_json, channel.required_with_default)
+        else:
+            reader = (happy.validate_json, ())
+        _READERS[channel.model] = reader
+    return reader
 
 
 def to_wire(address: str, event: ContractModel) -> bytes:
@@ -88,13 +104,12 @@ def from_wire(
     route = _ROUTES.get(address) or _route(address)
     if type(data) is bytes and len(data) <= max_bytes:  # what _read does first, without the calls
         try:
-            event = cast(ContractModel, route.validate_json(data))
+            event = route.read_json(data)  # no cast(): a call each message
         except ValidationError:
             pass
         else:  # _complete, inline
-            fields_set = event.__pydantic_fields_set__
-            for name in route.required_with_default:
-                if name not in fields_set:
+            for name in route.unread_defaults:
+                if name not in event.__pydantic_fields_set__:
                     break
             else:
                 for name, expected in route.expected:
@@ -109,18 +124,19 @@ def _read(route: _Route, address: str, data: bytes | str, *, strict: bool, max_b
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > max_bytes:
         raise ContractError(address, [violation("", "message.too_large", {"size": len(raw), "limit": max_bytes})])
-    # First, pydantic's own JSON validation with the model as it is (no unknown fields): everything it
-    # accepts, the contract accepts alike. Unknown fields are where NaN, Infinity and __proto__ could
-    # hide from it, and the only fields it reads differently from JSON.parse are none of the model's.
+    # First, pydantic's own JSON validation with the model as it is (no unknown fields, on the happy path):
+    # everything it accepts, the contract accepts alike. Unknown fields are where NaN, Infinity and
+    # __proto__ could hide from it, and the only fields it reads differently from JSON.parse are none of
+    # the model's.
     try:
-        event = route.channel.model.model_validate_json(raw)
+        event = route.read_json(raw)
     except ValidationError:
         pass
     else:
         if _complete(route, event):
             return event
     if not strict and not _has_exact_path_marker(raw):
-        event = _read_fast(route.channel, raw)
+        event = _read_fast(route, raw)
         if event is not None and _complete(route, event):
             return event
     return _read_exactly(route.channel, route.parameters, address, data, strict)
@@ -143,11 +159,11 @@ def _has_exact_path_marker(raw: bytes) -> bool:
     return nan in raw or infinity in raw or escape in raw or proto in raw or prototype in raw
 
 
-def _read_fast(channel: Channel, raw: bytes) -> ContractModel | None:
+def _read_fast(route: _Route, raw: bytes) -> ContractModel | None:
     """pydantic's own JSON validation, unknown fields ignored (the tolerant reader), once no marker of
     JSON that it reads differently from JSON.parse is in the bytes; None when it refuses them."""
     try:
-        return channel.model.model_validate_json(raw, extra="ignore")
+        return route.read_json(raw, extra="ignore")
     except ValidationError:
         return None
 

@@ -22,6 +22,7 @@ from typing_extensions import LiteralString
 from .codes import NAIVE_DATE_TIME_PATTERN, PATTERN_CODES, SIGNED_DECIMAL_PATTERN, TYPE_WORDS
 from .errors import violation
 from .formats import is_date_time, parse_date_time
+from .happy_path import HappyPath, with_happy_path
 
 _NAIVE_DATE_TIME = re.compile(NAIVE_DATE_TIME_PATTERN)
 _SIGNED_DECIMAL = re.compile(SIGNED_DECIMAL_PATTERN)
@@ -60,10 +61,12 @@ def not_null(type_name: str) -> BeforeValidator:
 
 # formats.py's accept sets as Rust regular expressions (`$` is the end of the text there, as in JavaScript).
 _LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
-_CALENDAR_DATE = (
-    "(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
-    "|02-(?:0[1-9]|1[0-9]|2[0-8]))|" + _LEAP_YEAR + "-02-29)"
-)
+_MONTH_DAY = "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+_CALENDAR_DATE = "(?:[0-9]{4}-" + _MONTH_DAY + "|" + _LEAP_YEAR + "-02-29)"
+# The same without year 0, which Python's datetime cannot hold.
+_YEAR_FROM_1 = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP_YEAR_FROM_1 = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][48]|[2468]0|[13579][26])00)"
+_CALENDAR_DATE_FROM_1 = "(?:" + _YEAR_FROM_1 + "-" + _MONTH_DAY + "|" + _LEAP_YEAR_FROM_1 + "-02-29)"
 _FRACTION = r"(?:\.[0-9]+)?"
 _NUMERIC_OFFSET = "[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]"
 # A leap second (60) only ends a UTC minute; with a numeric offset any local minute may end with one.
@@ -77,8 +80,12 @@ DATE_TIME_PATTERN = "^" + _CALENDAR_DATE + _TIME + "$"
 """formats.is_date_time."""
 DATE_TIME_OR_NAIVE_PATTERN = "^(?:" + _CALENDAR_DATE + _TIME + "|" + NAIVE_DATE_TIME_PATTERN[1:-1] + ")$"
 """A date-time, or what only lacks its offset: anything else is `timestamp.invalid`."""
-REPRESENTABLE_PATTERN = "^(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5]"
+REPRESENTABLE_PATTERN = "^" + _YEAR_FROM_1 + "-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5]"
 """A valid date-time that Python's datetime holds: not year 0, not a leap second (a prefix match)."""
+REPRESENTABLE_DATE_TIME_PATTERN = (
+    "^" + _CALENDAR_DATE_FROM_1 + "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]" + _FRACTION + "(?:[Zz]|" + _NUMERIC_OFFSET + ")$"
+)
+"""Both at once: a date-time (DATE_TIME_PATTERN) that Python's datetime holds (REPRESENTABLE_PATTERN)."""
 _HEX = "[0-9A-Fa-f]"
 UUID_PATTERN = f"^(?:[Uu][Rr][Nn]:[Uu][Uu][Ii][Dd]:)?{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}$"
 """formats.is_uuid."""
@@ -94,6 +101,12 @@ def _matching(pattern: str, code: str, values: Mapping[str, object] | None = Non
     return _coded(core_schema.str_schema(pattern=pattern), code, values)
 
 
+def _one_step(pattern: str) -> HappyPath:
+    """The happy path of a text field: a string that matches, in one step."""
+    schema = core_schema.str_schema(strict=True, pattern=pattern)
+    return {"python": schema, "json": schema}
+
+
 def _text(types: tuple[str, ...], *steps: CoreSchema) -> CoreSchema:
     """A string (else `type.mismatch`) that passes each step in turn, all inside pydantic-core."""
     text = _coded(core_schema.str_schema(strict=True), "type.mismatch", {"type": type_words(types)})
@@ -102,14 +115,19 @@ def _text(types: tuple[str, ...], *steps: CoreSchema) -> CoreSchema:
 
 class _Native:
     """Annotated metadata that gives a field a core schema of its own: `json` in pydantic-core for JSON
-    input (model_validate_json, the reader's fast path; when None, the Python schema), and for Python
-    input either `python`, or `json` again, or with `wrap_python` a Python check before the field's own
-    schema."""
+    input (model_validate_json; when None, the Python schema), and for Python input either `python`, or
+    `json` again, or with `wrap_python` a Python check before the field's own schema. `happy` is the
+    field's happy path (happy_path.py)."""
 
     def __init__(
-        self, json: CoreSchema | None, *, python: CoreSchema | None = None, wrap_python: BeforeValidator | None = None
+        self,
+        json: CoreSchema | None,
+        *,
+        python: CoreSchema | None = None,
+        wrap_python: BeforeValidator | None = None,
+        happy: HappyPath | None = None,
     ) -> None:
-        self.json, self.python, self.wrap_python = json, python, wrap_python
+        self.json, self.python, self.wrap_python, self.happy = json, python, wrap_python, happy
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         python = self.python
@@ -117,10 +135,12 @@ class _Native:
             python = self.wrap_python.__get_pydantic_core_schema__(source, handler)
         if python is None:
             assert self.json is not None
-            return self.json
-        if self.json is None:
-            return python
-        return core_schema.json_or_python_schema(json_schema=self.json, python_schema=python)
+            schema = self.json
+        elif self.json is None:
+            schema = python
+        else:
+            schema = core_schema.json_or_python_schema(json_schema=self.json, python_schema=python)
+        return schema if self.happy is None else with_happy_path(schema, self.happy)
 
 
 def _checked(check: Any, serialization: Any) -> CoreSchema:
@@ -167,9 +187,16 @@ def decimal_value(*, pattern: str, max_length: int, nullable: bool) -> _Native:
     json = _text(types, *steps, core_schema.decimal_schema(strict=False))
     # JSON writes a Decimal as its str(), as pydantic's decimal serializer does.
     checked = _checked(check, core_schema.to_string_ser_schema(when_used="json"))
+    # The happy path: finite and the sign in pydantic-core, the length in the model's __init__ (model.py).
+    happy_python = core_schema.decimal_schema(strict=True, allow_inf_nan=False, ge=Decimal(0) if zero_or_more else None)
+    happy_json = core_schema.chain_schema(
+        [core_schema.str_schema(strict=True, max_length=max_length, pattern=pattern), core_schema.decimal_schema(strict=False)]
+    )
     if nullable:
         json, checked = core_schema.nullable_schema(json), core_schema.nullable_schema(checked)
-    return _Native(json, python=checked)
+        happy_python, happy_json = core_schema.nullable_schema(happy_python), core_schema.nullable_schema(happy_json)
+    happy: HappyPath = {"python": happy_python, "json": happy_json, "decimal_max_length": max_length}
+    return _Native(json, python=checked, happy=happy)
 
 
 def _checked_date_time(value: object) -> str:
@@ -205,19 +232,29 @@ def timestamp_value() -> _Native:
 
     representable = _matching(REPRESENTABLE_PATTERN, "timestamp.unrepresentable")
     json = _text(("string",), *_DATE_TIME_STEPS, representable, core_schema.datetime_schema(strict=False))
-    return _Native(json, python=_checked(check, core_schema.simple_ser_schema("datetime")))
+    happy: HappyPath = {
+        # A datetime whose utcoffset() is not None, as the check's second branch takes it.
+        "python": core_schema.datetime_schema(strict=True, tz_constraint="aware"),
+        "json": core_schema.chain_schema(
+            [
+                core_schema.str_schema(strict=True, pattern=REPRESENTABLE_DATE_TIME_PATTERN),
+                core_schema.datetime_schema(strict=False),
+            ]
+        ),
+    }
+    return _Native(json, python=_checked(check, core_schema.simple_ser_schema("datetime")), happy=happy)
 
 
 def timestamp_text() -> _Native:
     """RFC 3339 text with an offset, kept as the producer wrote it (`isoformat()` of an aware time)."""
-    return _Native(_text(("string",), *_DATE_TIME_STEPS))
+    return _Native(_text(("string",), *_DATE_TIME_STEPS), happy=_one_step(DATE_TIME_PATTERN))
 
 
 def date_text() -> _Native:
     """`YYYY-MM-DD`, a calendar-valid date."""
-    return _Native(_text(("string",), _matching(DATE_PATTERN, "date.invalid")))
+    return _Native(_text(("string",), _matching(DATE_PATTERN, "date.invalid")), happy=_one_step(DATE_PATTERN))
 
 
 def uuid_text() -> _Native:
     """A UUID as text (either case, optionally `urn:uuid:`); an optional one may be left out, not null."""
-    return _Native(_text(("string",), _matching(UUID_PATTERN, "uuid.invalid")))
+    return _Native(_text(("string",), _matching(UUID_PATTERN, "uuid.invalid")), happy=_one_step(UUID_PATTERN))
