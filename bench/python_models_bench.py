@@ -2,7 +2,8 @@
 (test/fixtures/python-seed), same arguments, same bytes, in one process. Per channel: validate + dump
 (construct and model_dump_json, what a producer runs), to_wire (the same with the strict check), and
 reading the producer's message back (the hand-written model's model_validate_json against from_wire).
-Rounds alternate between the two sides; the median of the rounds is reported, in ns per call, as JSON."""
+Each round runs both sides back to back, the first one alternating; each side's median over the rounds (ns per call)
+and the median and spread of the rounds' ratios are printed as JSON."""
 
 from __future__ import annotations
 
@@ -36,12 +37,30 @@ def per_call_ns(work: Callable[[], object], calls: int) -> float:
 
 
 def measure(pairs: dict[str, tuple[Callable[[], object], Callable[[], object]]], rounds: int, calls: int) -> dict[str, dict[str, float]]:
-    samples: dict[str, dict[str, list[float]]] = {name: {"hand": [], "generated": []} for name in pairs}
-    for _ in range(rounds):
+    """Per pair: each side's median ns per call, and the median, lowest and highest of the rounds' ratios
+    (generated ÷ hand-written), each round's ratio taken from two runs back to back, the first side alternating."""
+    samples: dict[str, dict[str, list[float]]] = {name: {"hand": [], "generated": [], "ratio": []} for name in pairs}
+    for round_index in range(rounds):
         for name, (hand_work, generated_work) in pairs.items():
-            samples[name]["hand"].append(per_call_ns(hand_work, calls))
-            samples[name]["generated"].append(per_call_ns(generated_work, calls))
-    return {name: {side: statistics.median(values) for side, values in sides.items()} for name, sides in samples.items()}
+            if round_index % 2 == 0:
+                hand = per_call_ns(hand_work, calls)
+                generated = per_call_ns(generated_work, calls)
+            else:
+                generated = per_call_ns(generated_work, calls)
+                hand = per_call_ns(hand_work, calls)
+            samples[name]["hand"].append(hand)
+            samples[name]["generated"].append(generated)
+            samples[name]["ratio"].append(generated / hand)
+    return {
+        name: {
+            "hand": statistics.median(sides["hand"]),
+            "generated": statistics.median(sides["generated"]),
+            "ratio": statistics.median(sides["ratio"]),
+            "ratio_min": min(sides["ratio"]),
+            "ratio_max": max(sides["ratio"]),
+        }
+        for name, sides in samples.items()
+    }
 
 
 def main() -> None:

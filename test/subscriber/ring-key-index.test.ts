@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createDedupWindow } from "../../src/subscriber/dedup/dedup-window.js";
+import { KEY_BYTES, PackedKeys } from "../../src/subscriber/dedup/packed-keys.js";
 import { keyHash, RingKeyIndex } from "../../src/subscriber/dedup/ring-key-index.js";
 
 /** The window's contract, written the obvious way. */
@@ -23,12 +24,15 @@ function referenceWindow(maxEntries: number, maxAgeMs: number) {
   };
 }
 
-/** Keys of several shapes: short, uuid-like, long, beyond ASCII. */
+/** Keys of several shapes: short, uuid-like, at and past the packed length, Latin-1 and beyond it. */
 const KEY_SHAPES: ((n: number) => string)[] = [
   (n) => `event-${n}`,
   (n) => `${String(n).padStart(8, "0")}-e29b-41d4-a716-446655440000`,
+  (n) => `${String(n).padStart(KEY_BYTES, "k")}`,
+  (n) => `${String(n).padStart(KEY_BYTES + 1, "k")}`,
   (n) => `${"x".repeat(48)}${n}`,
   (n) => `é${n}`,
+  (n) => `€${n}`,
 ];
 
 describe("ring key index", () => {
@@ -72,12 +76,15 @@ describe("ring key index", () => {
     // Keys that share a hash are found by comparing the strings: any hash may collide.
     const index = new RingKeyIndex();
     index.reset(8);
-    const ring: (string | undefined)[] = ["first", "second", "third"];
-    for (const [slot] of ring.entries()) index.add(7, slot);
+    const ring = new PackedKeys(8);
+    ["first", "second", "third"].forEach((key, slot) => {
+      ring.set(slot, key);
+      index.add(7, slot);
+    });
     expect(index.has("second", 7, ring)).toBe(true);
     expect(index.has("fourth", 7, ring)).toBe(false);
     index.delete(7, 0);
-    ring[0] = undefined;
+    ring.delete(0);
     expect(index.has("third", 7, ring)).toBe(true);
     expect(index.has("first", 7, ring)).toBe(false);
   });

@@ -169,46 +169,25 @@ export function sendPublishAttempt<T>(
 }
 
 /**
- * Few writes per tick and connection, as ioredis's auto-pipelining does for client.publish() (which a command
- * sent directly skips), without ioredis's Pipeline and its promises: the commands written in one tick are held
- * (the socket corked) and leave at 1, 2, 4, 8… commands and when the tick's code is done. One write for the
- * whole tick would cost the latency tail: after a stall the first command of a burst would wait for every
- * other to be validated and serialised, and Redis would get none of them meanwhile. Doubling keeps the writes
- * per tick logarithmic (10 for a burst of 1,000) and lets Redis start on a burst at once. Call it before each
- * send; it relies on sendCommand writing to `stream` at once.
+ * One write per tick and connection, as ioredis's auto-pipelining does for client.publish() (which a command
+ * sent directly skips): the commands written in one tick leave together once the tick's code is done (the
+ * sockets corked meanwhile), without ioredis's Pipeline and its promises. Call it before each send; it relies
+ * on sendCommand writing to `stream` at once.
  */
 export function tickCorker(): (connection: Redis) => void {
-  // The streams corked this tick and the commands sent on each: one stream per cluster master at most, so
-  // lists are quicker than a map.
+  // The streams corked this tick: one per cluster master at most, so a list is quicker than a set.
   const corked: NonNullable<Redis["stream"]>[] = [];
-  const sent: number[] = [];
   const uncorkAll = () => {
     for (const stream of corked) stream.uncork();
     corked.length = 0;
-    sent.length = 0;
   };
   return (connection) => {
     const stream = connection.stream;
-    if (stream === undefined) return;
-    const index = corked.indexOf(stream);
-    if (index < 0) {
-      if (corked.length === 0) process.nextTick(uncorkAll);
-      stream.cork();
-      corked.push(stream);
-      sent.push(1);
-      return;
-    }
-    const count = (sent[index] as number) + 1;
-    sent[index] = count;
-    if (isPowerOfTwo(count)) {
-      stream.uncork(); // what is held leaves now; this command and the next are held again
-      stream.cork();
-    }
+    if (stream === undefined || corked.includes(stream)) return;
+    if (corked.length === 0) process.nextTick(uncorkAll);
+    stream.cork();
+    corked.push(stream);
   };
-}
-
-function isPowerOfTwo(count: number): boolean {
-  return (count & (count - 1)) === 0;
 }
 
 /** The members of ioredis's Cluster the cluster fast path reads (`slots` is public, `connectionPool` is not). */

@@ -1,6 +1,7 @@
 // Remembers the keys (event ids or body hashes) of recent messages, so that the duplicates that
 // at-least-once retries and replays produce can be dropped. Bounded by count and by age: memory
 // stays bounded whatever the traffic, and a quiet channel forgets what is too old to be a copy.
+import { PackedKeys } from "./packed-keys.js";
 import { keyHash, RingKeyIndex } from "./ring-key-index.js";
 
 export interface DedupWindowOptions {
@@ -34,12 +35,13 @@ export function createDedupWindow(options: number | DedupWindowOptions): DedupWi
 /**
  * The keys in arrival order in a ring, with their hashes and arrival times, and an index that finds a
  * key's slot: the oldest is found in O(1), and a message costs about one cache miss to look up
- * (ring-key-index.ts). The ring grows on demand up to maxEntries, so a large bound costs memory only
- * when the traffic fills it.
+ * (ring-key-index.ts). The keys are packed into bytes (packed-keys.ts), so the window leaves the garbage
+ * collector no object per message. The ring grows on demand up to maxEntries, so a large bound costs
+ * memory only when the traffic fills it.
  */
 class RingDedupWindow implements DedupWindow {
   private readonly index = new RingKeyIndex();
-  private ring: (string | undefined)[] = [];
+  private ring = new PackedKeys(0);
   private hashes: Int32Array = new Int32Array(0);
   private times: Float64Array = new Float64Array(0);
   /** Index of the oldest key in the ring. */
@@ -61,9 +63,9 @@ class RingDedupWindow implements DedupWindow {
     const hash = keyHash(key);
     if (this.count > 0 && this.index.has(key, hash, this.ring)) return true;
     if (this.count === this.maxEntries) this.forgetOldest();
-    else if (this.count === this.ring.length) this.grow();
-    const slot = (this.head + this.count) % this.ring.length;
-    this.ring[slot] = key;
+    else if (this.count === this.ring.slots) this.grow();
+    const slot = (this.head + this.count) % this.ring.slots;
+    this.ring.set(slot, key);
     this.hashes[slot] = hash;
     this.times[slot] = nowMs;
     this.index.add(hash, slot);
@@ -77,8 +79,8 @@ class RingDedupWindow implements DedupWindow {
 
   private forgetOldest(): void {
     this.index.delete(this.hashes[this.head] as number, this.head);
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.ring.length;
+    this.ring.delete(this.head);
+    this.head = (this.head + 1) % this.ring.slots;
     this.count -= 1;
   }
 
@@ -87,14 +89,14 @@ class RingDedupWindow implements DedupWindow {
    * them: each growth re-adds every key, and growing by four re-adds a third as many as doubling would.
    */
   private grow(): void {
-    const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, this.ring.length * 4));
-    const ring: (string | undefined)[] = new Array(slots);
+    const slots = Math.min(this.maxEntries, Math.max(INITIAL_SLOTS, this.ring.slots * 4));
+    const ring = new PackedKeys(slots);
     const hashes = new Int32Array(slots);
     const times = new Float64Array(slots);
     this.index.reset(slots);
     for (let i = 0; i < this.count; i++) {
-      const from = (this.head + i) % this.ring.length;
-      ring[i] = this.ring[from];
+      const from = (this.head + i) % this.ring.slots;
+      this.ring.copyTo(from, ring, i);
       hashes[i] = this.hashes[from] as number;
       times[i] = this.times[from] as number;
       this.index.add(hashes[i] as number, i);

@@ -4,6 +4,8 @@
 // each candidate string to compare); here a lookup reads one table line and compares a string only
 // when the hashes are equal, which for a new key is almost never.
 
+import type { PackedKeys } from "./packed-keys.js";
+
 /** Slots per table entry: the key's hash, then its ring slot + 1 (0 = empty). */
 const STRIDE = 2;
 
@@ -20,12 +22,12 @@ export class RingKeyIndex {
   }
 
   /** Whether `key` is in the ring: a slot with its hash whose ring key is the same string. */
-  has(key: string, hash: number, ring: readonly (string | undefined)[]): boolean {
+  has(key: string, hash: number, ring: Pick<PackedKeys, "equals">): boolean {
     const { table, mask } = this;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const ringSlot = table[slot * STRIDE + 1] as number;
       if (ringSlot === 0) return false;
-      if (table[slot * STRIDE] === hash && ring[ringSlot - 1] === key) return true;
+      if (table[slot * STRIDE] === hash && ring.equals(ringSlot - 1, key)) return true;
     }
   }
 
