@@ -20,12 +20,12 @@ const EXAMPLES = [
 describe("packed dedup keys", () => {
   it("each key equals itself only, in every slot", () => {
     const keys = new PackedKeys(EXAMPLES.length);
-    EXAMPLES.forEach((key, slot) => keys.set(slot, key));
-    EXAMPLES.forEach((key, slot) => {
-      EXAMPLES.forEach((other, otherSlot) => {
+    for (const [slot, key] of EXAMPLES.entries()) keys.set(slot, key);
+    for (const slot of EXAMPLES.keys()) {
+      for (const [otherSlot, other] of EXAMPLES.entries()) {
         expect(keys.equals(slot, other)).toBe(slot === otherSlot);
-      });
-    });
+      }
+    }
   });
 
   it("tells apart keys that differ in one character or in length", () => {
@@ -53,13 +53,16 @@ describe("packed dedup keys", () => {
 
   it("copies keep every key, to any slot of a larger store", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "binary", maxLength: 60 }), { minLength: 1, maxLength: 20 }), (list) => {
-        const from = new PackedKeys(list.length);
-        list.forEach((key, slot) => from.set(slot, key));
-        const to = new PackedKeys(list.length * 2);
-        list.forEach((_, slot) => from.copyTo(slot, to, list.length * 2 - 1 - slot));
-        return list.every((key, slot) => to.equals(list.length * 2 - 1 - slot, key));
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: "binary", maxLength: 60 }), { minLength: 1, maxLength: 20 }),
+        (list) => {
+          const from = new PackedKeys(list.length);
+          for (const [slot, key] of list.entries()) from.set(slot, key);
+          const to = new PackedKeys(list.length * 2);
+          for (const slot of list.keys()) from.copyTo(slot, to, list.length * 2 - 1 - slot);
+          return list.every((key, slot) => to.equals(list.length * 2 - 1 - slot, key));
+        },
+      ),
       { seed: 20261205 },
     );
   });

@@ -77,10 +77,10 @@ describe("ring key index", () => {
     const index = new RingKeyIndex();
     index.reset(8);
     const ring = new PackedKeys(8);
-    ["first", "second", "third"].forEach((key, slot) => {
+    for (const [slot, key] of ["first", "second", "third"].entries()) {
       ring.set(slot, key);
       index.add(7, slot);
-    });
+    }
     expect(index.has("second", 7, ring)).toBe(true);
     expect(index.has("fourth", 7, ring)).toBe(false);
     index.delete(7, 0);
