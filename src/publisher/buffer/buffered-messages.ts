@@ -7,7 +7,8 @@ import type { BufferReason, EventHub, PublisherLogger } from "../publisher-event
 import type { PublisherCounters } from "../publisher-stats.js";
 import type { PublisherOptions, PublishResult } from "../publisher-types.js";
 import { type BufferedEntry, createFallbackBuffer, type FallbackBuffer } from "./fallback-buffer.js";
-import { eventIdOf, type Replayer } from "./replayer.js";
+import { eventIdOf } from "./replay-pass.js";
+import type { Replayer } from "./replayer.js";
 
 const DEFAULT_CAPACITY = 10_000;
 
