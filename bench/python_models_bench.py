@@ -42,12 +42,10 @@ def measure(pairs: dict[str, tuple[Callable[[], object], Callable[[], object]]],
     samples: dict[str, dict[str, list[float]]] = {name: {"hand": [], "generated": [], "ratio": []} for name in pairs}
     for round_index in range(rounds):
         for name, (hand_work, generated_work) in pairs.items():
-            if round_index % 2 == 0:
-                hand = per_call_ns(hand_work, calls)
-                generated = per_call_ns(generated_work, calls)
-            else:
-                generated = per_call_ns(generated_work, calls)
-                hand = per_call_ns(hand_work, calls)
+            sides = {"hand": hand_work, "generated": generated_work}
+            order = ("hand", "generated") if round_index % 2 == 0 else ("generated", "hand")
+            timing = {side: per_call_ns(sides[side], calls) for side in order}
+            hand, generated = timing["hand"], timing["generated"]
             samples[name]["hand"].append(hand)
             samples[name]["generated"].append(generated)
             samples[name]["ratio"].append(generated / hand)

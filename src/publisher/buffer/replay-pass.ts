@@ -1,12 +1,14 @@
-// One replay pass over the fallback buffer, oldest first, pipelined: up to REPLAY_WINDOW PUBLISHes in flight,
-// each entry acknowledged in order after its reply. The pass stops at the first failure; the rest stays
-// buffered. When passes run (a retry delay, the connection back) is the Replayer's business (replayer.ts).
+// Replay passes over the fallback buffer, one at a time (drain()), oldest first, pipelined: up to REPLAY_WINDOW
+// PUBLISHes in flight, each entry acknowledged in order after its reply. A pass stops at the first failure; the
+// rest stays buffered, and the replies of a failed pass still due are kept here so that they meet their own
+// attempts. When passes run (a retry delay, the connection back) is the Replayer's business (replayer.ts).
 import type { ConnectionGate } from "../connection/connection-gate.js";
 import { PublishTimeoutError, TooFewSubscribersError } from "../errors.js";
 import type { EventHub, PublisherLogger } from "../publisher-events.js";
 import { Fifo } from "../queues/fifo.js";
 import type { ReplyReceiver, SendAttempt } from "../send/publish-attempt.js";
 import { ReplyDeadlines } from "../send/reply-deadlines.js";
+import { isReplyError } from "../send/retry.js";
 import type { BufferedEntry, FallbackBuffer } from "./fallback-buffer.js";
 
 /** PUBLISHes of buffered messages in flight at once; enough to keep Redis busy, bounded for memory. */
@@ -155,7 +157,7 @@ export class ReplayPass {
   };
 
   readonly #onRejected = (attempt: ReplayAttempt, error: unknown): void => {
-    if (error instanceof Error && error.name === "ReplyError") this.#deadlines.noteReply();
+    if (isReplyError(error)) this.#deadlines.noteReply();
     if (!attempt.abandoned) this.#fail(attempt.entry, error, attempt);
     attempt.subscribers = -1; // answered: it leaves #inFlight in its turn, unacknowledged
     this.#acknowledgeAnswered();

@@ -13,13 +13,14 @@ import {
   tickCorker,
 } from "./ioredis-internals.js";
 import type { SendAttempt } from "./publish-attempt.js";
+import { isReplyError } from "./retry.js";
 
 /**
  * A master's reply that says the slot map this process routed by is out of date: the slot has moved (MOVED)
  * or is moving (ASK). The Cluster follows these itself for what it sends; the fast path does not.
  */
 export function isRedirect(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== "ReplyError") return false;
+  if (!isReplyError(error)) return false;
   return error.message.startsWith("MOVED ") || error.message.startsWith("ASK ");
 }
 

@@ -14,7 +14,7 @@ import type { PublisherCounters } from "../publisher-stats.js";
 import type { PublishResult } from "../publisher-types.js";
 import type { ReplyReceiver, SendAttempt } from "./publish-attempt.js";
 import { ReplyDeadlines } from "./reply-deadlines.js";
-import { backoffDelay, isTransientRedisError, type RetryOptions } from "./retry.js";
+import { backoffDelay, isReplyError, isTransientRedisError, type RetryOptions } from "./retry.js";
 import { type PendingPublish, SendLane, UnsettledCount } from "./send-lane.js";
 
 export interface LaneSchedulerOptions {
@@ -294,8 +294,4 @@ export class LaneScheduler {
   #hold(lane: SendLane, ms: number, untilReady: boolean): void {
     lane.hold(ms, untilReady, this.#o.gate, this.#holds, () => this.#sendInOrder(lane));
   }
-}
-
-function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === "ReplyError";
 }

@@ -27,6 +27,11 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
  */
 const TRANSIENT_REPLY_PREFIXES = ["LOADING", "TRYAGAIN", "CLUSTERDOWN", "MOVED", "ASK"];
 
+/** A Redis reply error (ioredis's ReplyError): the server answered, so the connection is answering. */
+export function isReplyError(error: unknown): error is Error & { readonly name: "ReplyError" } {
+  return error instanceof Error && error.name === "ReplyError";
+}
+
 const TRANSIENT_SOCKET_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -62,7 +67,7 @@ export function isTransientRedisError(error: unknown): boolean {
     return true;
   }
   if (!(error instanceof Error)) return false;
-  if (error.name === "ReplyError") {
+  if (isReplyError(error)) {
     const code = error.message.split(" ", 1)[0] ?? "";
     return TRANSIENT_REPLY_PREFIXES.includes(code);
   }
