@@ -1,6 +1,7 @@
 // The publish → handler paths the latency section measures. A path is a sender (raw ioredis publish, or this
 // package's publisher) and a receiver (a raw `message` listener, or this package's subscriber), each on its
 // own connections: the mixed pairs tell whether a tail comes from the publishing or the receiving side.
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { PriceUpdateEvent } from "../../generated/index.js";
 import { createPublisher } from "../../src/publisher/index.js";
@@ -23,36 +24,65 @@ interface Sender {
   close(): Promise<void>;
 }
 
-/** The send and arrival times (performance.now() ms) of the measured messages, in arrival order. */
+/**
+ * The send and arrival times (performance.now() ms) of a round's measured messages, by number. A message's
+ * number travels in its event_id (the UUID's last group, after a prefix of the round's own), and the times
+ * go into arrays made before the round: the bookkeeping keeps nothing alive per message. A map from event
+ * id to send time would, and copying its entries into the old generation would lengthen every scavenge
+ * of the round by a millisecond or more, on both sides: the measurement's own cost in the tail it measures.
+ */
 export class Recorder {
-  readonly #sentAt = new Map<string, number>();
-  sent: number[] = [];
-  arrived: number[] = [];
+  #prefix = "";
+  #sentAt = new Float64Array(0);
+  #arrivedAt = new Float64Array(0);
+  #arrivals = 0;
 
-  /** Starts a round: what was recorded before is forgotten. */
-  reset(): void {
-    this.#sentAt.clear();
-    this.sent = [];
-    this.arrived = [];
+  /** Starts a round of `measured` messages: what was recorded before is forgotten. */
+  reset(measured: number): void {
+    // Another prefix each round: a message of an earlier round, or a warm-up message, is not counted.
+    this.#prefix = randomUUID().slice(0, UUID_PREFIX_LENGTH);
+    this.#sentAt = new Float64Array(measured);
+    this.#arrivedAt = new Float64Array(measured);
+    this.#arrivals = 0;
   }
 
-  expect(eventId: string, at: number): void {
-    this.#sentAt.set(eventId, at);
+  /** The event id of measured message `index`: a UUID whose last group is the index, in hex. */
+  eventId(index: number): string {
+    return this.#prefix + index.toString(16).padStart(UUID_LAST_GROUP_LENGTH, "0");
+  }
+
+  sending(index: number, at: number): void {
+    this.#sentAt[index] = at;
   }
 
   arrival(eventId: string, at: number): void {
-    const sent = this.#sentAt.get(eventId);
-    if (sent === undefined) return; // a warm-up message
-    this.#sentAt.delete(eventId);
-    this.sent.push(sent);
-    this.arrived.push(at);
+    if (!eventId.startsWith(this.#prefix)) return; // a warm-up message, or one of an earlier round
+    const index = Number.parseInt(eventId.slice(UUID_PREFIX_LENGTH), 16);
+    if (this.#arrivedAt[index] !== 0) return; // a duplicate: its first arrival counts
+    this.#arrivedAt[index] = at;
+    this.#arrivals += 1;
   }
 
-  /** Latency of each arrived message, µs. */
-  latencies(): number[] {
-    return this.arrived.map((at, i) => (at - (this.sent[i] as number)) * 1000);
+  get arrivals(): number {
+    return this.#arrivals;
+  }
+
+  /** The send and arrival times of the messages that arrived, in the order they were sent. */
+  times(): { sent: number[]; arrived: number[] } {
+    const sent: number[] = [];
+    const arrived: number[] = [];
+    this.#arrivedAt.forEach((at, index) => {
+      if (at === 0) return;
+      sent.push(this.#sentAt[index] as number);
+      arrived.push(at);
+    });
+    return { sent, arrived };
   }
 }
+
+// "0f8fad5b-d9cb-469f-a165-" and "70867728950e".
+const UUID_PREFIX_LENGTH = 24;
+const UUID_LAST_GROUP_LENGTH = 12;
 
 /**
  * `sender` publishing to `price.updated.{symbol}` and `receiver` listening to it. Each path gets its own symbol,

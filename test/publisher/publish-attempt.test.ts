@@ -99,7 +99,7 @@ describe("sendAttemptFor (single Redis, classic)", () => {
   });
 
   it.each([true, false])(
-    "auto-pipelining %s: the attempts sent in one tick leave in one write, and each gets its reply",
+    "auto-pipelining %s: a tick's first attempt leaves at once, its others in one write when the tick's code is done",
     async (enableAutoPipelining) => {
       const redis = await client({ enableAutoPipelining });
       const writes: number[] = []; // chunks per write the socket makes
@@ -120,10 +120,15 @@ describe("sendAttemptFor (single Redis, classic)", () => {
       const send = sendOn(redis);
       const { outcomes, receiver } = recordingReceiver();
       for (const item of ["a", "b", "c"]) send("attempt.none", item, item, 1, receiver);
-      expect(writes).toEqual([]); // nothing leaves before the tick's code is done
+      expect(writes).toEqual([1]); // the first at once, the others wait for the tick's code to be done
       await waitFor(() => outcomes.length === 3, "three replies");
-      expect(outcomes).toEqual(["a#1:0", "b#1:0", "c#1:0"]);
-      expect(writes).toEqual([3]);
+      expect(writes).toEqual([1, 2]);
+      // The next tick starts again: its first attempt leaves at once.
+      for (const item of ["d", "e"]) send("attempt.none", item, item, 1, receiver);
+      expect(writes).toEqual([1, 2, 1]);
+      await waitFor(() => outcomes.length === 5, "five replies");
+      expect(outcomes).toEqual(["a#1:0", "b#1:0", "c#1:0", "d#1:0", "e#1:0"]);
+      expect(writes).toEqual([1, 2, 1, 1]);
     },
   );
 
