@@ -88,7 +88,7 @@ export async function benchLatency(
 ): Promise<SectionResult> {
   const settings = {
     rates: options.rates ?? [1_000, 5_000, 20_000],
-    rounds: options.rounds ?? 7,
+    rounds: options.rounds ?? 11,
     seconds: options.seconds ?? 2,
     messagesPerRound: options.messagesPerRound ?? 6_000,
     warmupSeconds: options.warmupSeconds ?? 0.5,
