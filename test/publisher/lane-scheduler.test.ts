@@ -5,15 +5,20 @@ import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort, startRedisServer, stopAllRedisServers } from "../../scripts/support/redis-server.js";
 import type { ChannelSettings } from "../../src/publisher/channel-settings.js";
 import { ConnectionGate } from "../../src/publisher/connection/connection-gate.js";
-import { ConnectionNotReadyError, PublishError } from "../../src/publisher/errors.js";
+import { ConnectionNotReadyError, PublishError, PublishTimeoutError } from "../../src/publisher/errors.js";
 import { type PreparedMessage, prepareMessage } from "../../src/publisher/message/prepare-message.js";
-import { type BufferReason, createEventHub } from "../../src/publisher/publisher-events.js";
+import {
+  type BufferReason,
+  createEventHub,
+  type EventHub,
+  type PublisherEvents,
+} from "../../src/publisher/publisher-events.js";
 import { createCounters, type PublisherCounters } from "../../src/publisher/publisher-stats.js";
 import type { PublishResult } from "../../src/publisher/publisher-types.js";
 import { LaneScheduler } from "../../src/publisher/send/lane-scheduler.js";
 import { sendAttemptFor, sendPathFor } from "../../src/publisher/send/publish-attempt.js";
 import { publishCommandFor } from "../../src/publisher/send/publish-transport.js";
-import { DEFAULT_RETRY } from "../../src/publisher/send/retry.js";
+import { DEFAULT_RETRY, type RetryOptions } from "../../src/publisher/send/retry.js";
 import { cleanupAfterEach } from "../support/cleanups.js";
 import { recordingSubscriber, signalEvent, waitFor } from "../support/publisher-fixtures.js";
 
@@ -30,10 +35,23 @@ interface Harness {
   readonly scheduler: LaneScheduler;
   readonly counters: PublisherCounters;
   readonly buffered: Buffered[];
+  readonly hub: EventHub;
 }
 
-function harness(client: Redis, settings: ChannelSettings, hasBuffered: boolean): Harness {
+/** What a test may change in the scheduler's retry and reply deadline. */
+interface Timing {
+  readonly retry?: Partial<RetryOptions>;
+  readonly commandTimeoutMs?: number;
+}
+
+function harness(
+  client: Redis,
+  settings: ChannelSettings,
+  hasBuffered: boolean,
+  timing: Timing = {},
+): Harness {
   const counters = createCounters();
+  const hub = createEventHub({});
   const buffered: Buffered[] = [];
   const gate = new ConnectionGate(client, {}, () => {});
   cleanups.push(() => gate.dispose());
@@ -45,9 +63,9 @@ function harness(client: Redis, settings: ChannelSettings, hasBuffered: boolean)
       publishCommandFor(client, "classic"),
     ),
     gate,
-    retry: { ...DEFAULT_RETRY, maxElapsedMs: 60_000 },
-    commandTimeoutMs: 2_000,
-    hub: createEventHub({}),
+    retry: { ...DEFAULT_RETRY, maxElapsedMs: 60_000, ...timing.retry },
+    commandTimeoutMs: timing.commandTimeoutMs ?? 2_000,
+    hub,
     logger: {},
     counters,
     settingsOf: () => settings,
@@ -58,7 +76,7 @@ function harness(client: Redis, settings: ChannelSettings, hasBuffered: boolean)
       return { status: "buffered", channel, eventId, reason, durable: false, bufferSize: buffered.length };
     },
   });
-  return { scheduler, counters, buffered };
+  return { scheduler, counters, buffered, hub };
 }
 
 function messages(count: number): PreparedMessage[] {
@@ -113,6 +131,48 @@ describe("LaneScheduler", () => {
       all.map((m) => ({ eventId: m.eventId, reason: "behind-buffered", error: undefined })),
     );
     expect(counters.published).toBe(0);
+    expect(scheduler.inFlight).toBe(0);
+  });
+
+  it("retries run out for the first of a pipeline: it goes to the buffer, the ones behind it go again at once, in order", async () => {
+    const server = await startRedisServer();
+    cleanups.push(() => server.stop());
+    const admin = new Redis(server.url);
+    cleanups.push(() => admin.disconnect());
+    const client = new Redis(server.url);
+    cleanups.push(() => client.disconnect());
+    await waitFor(() => client.status === "ready", "the publishing client to be ready");
+    const { scheduler, counters, buffered, hub } = harness(
+      client,
+      { buffer: true, minSubscribers: 0 },
+      false,
+      {
+        retry: { maxAttempts: 1 },
+        commandTimeoutMs: 200,
+      },
+    );
+    const retried: PublisherEvents["retried"][] = [];
+    hub.on("retried", (event) => retried.push(event));
+    // No PUBLISH is answered while the server is paused: each attempt times out.
+    await admin.call("CLIENT", "PAUSE", "10000", "WRITE");
+    cleanups.push(() => admin.call("CLIENT", "UNPAUSE"));
+    const all = messages(3);
+
+    const settled = await Promise.all(enqueueAll(scheduler, all));
+
+    expect(settled.map((r) => r.status)).toEqual(["buffered", "buffered", "buffered"]);
+    expect(buffered.map((b) => b.eventId)).toEqual(all.map((m) => m.eventId));
+    expect(
+      buffered.every((b) => b.reason === "publish-failed" && b.error instanceof PublishTimeoutError),
+    ).toBe(true);
+    // Each given up in turn; the ones behind it had not failed themselves, so they went again without delay.
+    const [, second, third] = all as [PreparedMessage, PreparedMessage, PreparedMessage];
+    expect(retried.map(({ eventId, attempt, delayMs }) => ({ eventId, attempt, delayMs }))).toEqual([
+      { eventId: second.eventId, attempt: 1, delayMs: 0 },
+      { eventId: third.eventId, attempt: 1, delayMs: 0 },
+      { eventId: third.eventId, attempt: 2, delayMs: 0 },
+    ]);
+    expect(counters.retried).toBe(3);
     expect(scheduler.inFlight).toBe(0);
   });
 

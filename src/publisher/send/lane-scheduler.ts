@@ -221,7 +221,7 @@ export class LaneScheduler {
   #onAttemptFailed(lane: SendLane, pending: PendingPublish, attempt: number, error: unknown): void {
     if (pending.attempt !== attempt) return;
     const { address, eventId } = pending.message;
-    const { retry, hub, logger, counters } = this.#o;
+    const { retry, logger } = this.#o;
     if (!isTransientRedisError(error)) {
       this.#removeInFlight(lane, pending);
       this.#unsettled.settle(pending);
@@ -242,25 +242,26 @@ export class LaneScheduler {
       !this.#closing && pending.attempts < retry.maxAttempts && Date.now() + delayMs <= pending.deadline;
     if (retrying) {
       this.#hold(lane, delayMs, false);
-      counters.retried += 1;
-      hub.emit("retried", { channel: address, eventId, attempt: pending.attempts, delayMs, error });
+      this.#reportRetried(address, [pending], delayMs, error);
       logger.debug?.("publisher: transient failure, retrying", { channel: address, delayMs, error });
     } else {
       // Settled before anything else can run (a listener publishing to this channel): nothing overtakes it.
       lane.queue.removeAt(index);
       this.#giveUp(lane, pending, error);
     }
-    for (const follower of followers) {
-      counters.retried += 1;
-      hub.emit("retried", {
-        channel: address,
-        eventId: follower.message.eventId,
-        attempt: follower.attempts,
-        delayMs: retrying ? delayMs : 0,
-        error,
-      });
-    }
+    // The followers go again either way: after the backoff, or at once behind the one given up.
+    this.#reportRetried(address, followers, retrying ? delayMs : 0, error);
     if (!retrying) this.#sendInOrder(lane);
+  }
+
+  /** Counts each message that goes again and emits its `retried` event, in the lane's order. */
+  #reportRetried(address: string, retried: Iterable<PendingPublish>, delayMs: number, error: unknown): void {
+    const { hub, counters } = this.#o;
+    for (const pending of retried) {
+      counters.retried += 1;
+      const { eventId } = pending.message;
+      hub.emit("retried", { channel: address, eventId, attempt: pending.attempts, delayMs, error });
+    }
   }
 
   #removeInFlight(lane: SendLane, pending: PendingPublish): void {
