@@ -167,14 +167,14 @@ async function offerLoad(
     const tick = () => {
       const due = Math.min(total, Math.floor(((now() - started) * rate) / 1000));
       for (; sent < due; sent++) {
-        // Made at send time, as a service makes its events: made in advance, a round's payloads would all
-        // survive into the old generation, and copying them there would stall whichever path ran then.
         if (sent === warmup) {
           loopDelay.enable();
           pauses.start();
           measuredFrom = now();
         }
         const measuring = sent >= warmup;
+        // Made at send time, as a service makes its events: made in advance, a round's payloads would all
+        // survive into the old generation, and copying them there would stall whichever path ran then.
         const payload = priceUpdateLike(base, measuring ? recorder.eventId(sent - warmup) : randomUUID());
         if (measuring) recorder.sending(sent - warmup, now());
         path.send(payload);
@@ -203,7 +203,7 @@ async function offerLoad(
  * writes its events. Not `{ ...base, event_id }`: in optimised code V8 (Node 20) gives each object spread that
  * way a hidden class of its own, and anything that lists its keys (the validator's closed-object check, like
  * Object.keys) then builds a key cache for each one in the old generation, about 250 bytes a message: a
- * cost of the way the payload is made, which a raw `JSON.stringify` sender never pays (README, "Latency").
+ * cost that comes from the way the payload is made (README, "Payloads in hot code").
  */
 function priceUpdateLike(base: PriceUpdateEvent, eventId: string): PriceUpdateEvent {
   return {
