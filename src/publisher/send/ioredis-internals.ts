@@ -1,6 +1,6 @@
 // Everything the publisher takes from ioredis beyond its public API lives here, and nowhere else: a PUBLISH
 // Command that hands its reply to a receiver instead of a promise (it replaces the private `initPromise` and
-// calls the private `_clearTimers`), a tick's writes batched past its first 32, a Command that a Cluster routes
+// calls the private `_clearTimers`), at most two socket writes per tick, a Command that a Cluster routes
 // by a slot it is given, and a Cluster's connection to the master of a slot (its private `connectionPool`).
 // No ioredis release promises to keep these, so `probeCommandInternals` and `probeClusterInternals` check,
 // once at start-up, that the installed ioredis still has the shape they need; where it has not, or the client
@@ -168,41 +168,33 @@ export function sendPublishAttempt<T>(
   publish.sent();
 }
 
-/** The PUBLISHes a tick writes at once on a connection; the rest of the tick's wait for its end. */
-export const WRITTEN_AT_ONCE_PER_TICK = 32;
-
 /**
- * A tick's first WRITTEN_AT_ONCE_PER_TICK commands on a connection are written at once, the rest corked and
- * written together once the tick's code is done, as ioredis's auto-pipelining batches client.publish()
- * (which a command sent directly skips), without its Pipeline and promises. Written at once, a burst's
- * first commands are run by Redis while this process is still sending the rest: corked from the first,
- * a tick's only PUBLISH waited for the end of the tick, and a burst's waited for Redis to run them all
- * after it (bench section 4). Past 32, one write for the rest keeps throughput (section 2).
+ * At most two writes per tick and connection: the tick's first command leaves at once, the rest are corked
+ * and leave together once the tick's code is done, as ioredis's auto-pipelining batches client.publish()
+ * (which a command sent directly skips), without its Pipeline and promises. The first goes at once because
+ * a tick with one command is the common case at the rates where latency matters: corking it only moved its
+ * write to the end of the tick, through the stream's writev, and lengthened the tail (bench section 4).
  * Call it before each send; it relies on sendCommand writing to `stream` at once.
  */
 export function tickCorker(): (connection: Redis) => void {
-  // The streams written to this tick and the commands each took: one per cluster master at most, so lists.
-  const streams: NonNullable<Redis["stream"]>[] = [];
-  const commands: number[] = [];
+  // The streams written to this tick, and those corked: one per cluster master at most, so lists, not sets.
+  const written: NonNullable<Redis["stream"]>[] = [];
+  const corked: NonNullable<Redis["stream"]>[] = [];
   const endTick = () => {
-    streams.forEach((stream, i) => {
-      if ((commands[i] as number) > WRITTEN_AT_ONCE_PER_TICK) stream.uncork();
-    });
-    streams.length = 0;
-    commands.length = 0;
+    for (const stream of corked) stream.uncork();
+    corked.length = 0;
+    written.length = 0;
   };
   return (connection) => {
     const stream = connection.stream;
-    if (stream === undefined) return;
-    let i = streams.indexOf(stream);
-    if (i < 0) {
-      if (streams.length === 0) process.nextTick(endTick);
-      i = streams.push(stream) - 1;
-      commands.push(0);
+    if (stream === undefined || corked.includes(stream)) return;
+    if (!written.includes(stream)) {
+      if (written.length === 0) process.nextTick(endTick);
+      written.push(stream);
+      return;
     }
-    const taken = (commands[i] as number) + 1;
-    commands[i] = taken;
-    if (taken === WRITTEN_AT_ONCE_PER_TICK + 1) stream.cork();
+    stream.cork();
+    corked.push(stream);
   };
 }
 

@@ -85,7 +85,7 @@ export function sendAttemptFor(
 }
 
 // With or without the client's auto-pipelining: a socket write per PUBLISH was the largest cost per
-// message, so a tick's PUBLISHes past its first 32 leave together (tickCorker); their order is unchanged.
+// message, so a tick's PUBLISHes after its first leave together (tickCorker); their order is unchanged.
 function singleNodeAttempts(connection: Exclude<PublishConnection, Cluster>): SendAttempt {
   const cork = tickCorker();
   return (address, body, item, attempt, receiver) => {
