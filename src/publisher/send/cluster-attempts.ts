@@ -1,7 +1,8 @@
 // The fast path on a Redis Cluster: each attempt goes as a PublishAttempt straight to the connection of the
 // master that the cluster's slot map names for its channel's slot, at most two writes per tick and master
-// (tickCorker), instead of through Cluster#sendCommand and a promise. All of a channel's attempts take its slot's master
-// (PUBLISH pinned to the slot, as on the public path; SPUBLISH by its key), so they keep their order.
+// (tickCorker), instead of through Cluster#sendCommand and a promise. All of a channel's attempts take its
+// slot's master (PUBLISH pinned to the slot, as on the public path; SPUBLISH by its key), so they keep their
+// order.
 import calculateSlot from "cluster-key-slot";
 import type { Cluster } from "ioredis";
 import {

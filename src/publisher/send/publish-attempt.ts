@@ -1,7 +1,8 @@
 // One PUBLISH attempt of the send lanes, whose reply goes straight to a receiver. On a single Redis in
 // classic mode, and on a Redis Cluster in either mode, that is the fast path of ioredis-internals.ts (no
-// promise, no promise callbacks and no microtask hops per message, one socket write per tick and node),
-// unless the probe says the installed ioredis does not fit; elsewhere it is the public promise-returning send. Each attempt still carries its own message:
+// promise, no promise callbacks and no microtask hops per message, a tick's PUBLISHes after its first in one
+// socket write per node), unless the probe says the installed ioredis does not fit; elsewhere it is the
+// public promise-returning send. Each attempt still carries its own message:
 // ioredis may reject a new command at once, ahead of the replies to earlier ones, so replies are never paired
 // by order.
 import diagnosticsChannel from "node:diagnostics_channel";
