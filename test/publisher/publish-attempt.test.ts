@@ -98,40 +98,6 @@ describe("sendAttemptFor (single Redis, classic)", () => {
     expect(outcomes).toEqual(["x#1!Command timed out"]);
   });
 
-  it.each([true, false])(
-    "auto-pipelining %s: a tick's first attempt leaves at once, its others in one write when the tick's code is done",
-    async (enableAutoPipelining) => {
-      const redis = await client({ enableAutoPipelining });
-      const writes: number[] = []; // chunks per write the socket makes
-      const socket = redis.stream as unknown as {
-        _write: (...args: unknown[]) => void;
-        _writev: (chunks: unknown[], ...rest: unknown[]) => void;
-      };
-      const write = socket._write.bind(socket);
-      const writev = socket._writev.bind(socket);
-      socket._write = (...args) => {
-        writes.push(1);
-        write(...args);
-      };
-      socket._writev = (chunks, ...rest) => {
-        writes.push(chunks.length);
-        writev(chunks, ...rest);
-      };
-      const send = sendOn(redis);
-      const { outcomes, receiver } = recordingReceiver();
-      for (const item of ["a", "b", "c"]) send("attempt.none", item, item, 1, receiver);
-      expect(writes).toEqual([1]); // the first at once, the others wait for the tick's code to be done
-      await waitFor(() => outcomes.length === 3, "three replies");
-      expect(writes).toEqual([1, 2]);
-      // The next tick starts again: its first attempt leaves at once.
-      for (const item of ["d", "e"]) send("attempt.none", item, item, 1, receiver);
-      expect(writes).toEqual([1, 2, 1]);
-      await waitFor(() => outcomes.length === 5, "five replies");
-      expect(outcomes).toEqual(["a#1:0", "b#1:0", "c#1:0", "d#1:0", "e#1:0"]);
-      expect(writes).toEqual([1, 2, 1, 1]);
-    },
-  );
-
   it("while a tracer listens to ioredis's commands, the attempt goes through ioredis's promise", async () => {
     const redis = await client();
     const traced: string[] = [];

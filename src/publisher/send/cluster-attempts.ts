@@ -1,6 +1,6 @@
 // The fast path on a Redis Cluster: each attempt goes as a PublishAttempt straight to the connection of the
-// master that the cluster's slot map names for its channel's slot, at most two writes per tick and master
-// (tickCorker), instead of through Cluster#sendCommand and a promise. All of a channel's attempts take its
+// master that the cluster's slot map names for its channel's slot, a tick's sharing socket writes per master
+// (tick-writes.ts), instead of through Cluster#sendCommand and a promise. All of a channel's attempts take its
 // slot's master (PUBLISH pinned to the slot, as on the public path; SPUBLISH by its key), so they keep their
 // order.
 import calculateSlot from "cluster-key-slot";
@@ -11,10 +11,10 @@ import {
   type ReplyReceiver,
   readyMasterOf,
   sendPublishAttempt,
-  tickCorker,
 } from "./ioredis-internals.js";
 import type { SendAttempt } from "./publish-attempt.js";
 import { isReplyError } from "./retry.js";
+import { tickWrites } from "./tick-writes.js";
 
 /**
  * A master's reply that says the slot map this process routed by is out of date: the slot has moved (MOVED)
@@ -37,7 +37,7 @@ export class ClusterAttempts {
   readonly #cluster: Cluster;
   readonly #name: PublishCommandName;
   readonly #viaCluster: SendAttempt;
-  readonly #cork = tickCorker();
+  readonly #cork = tickWrites();
   // One redirect-watching receiver per receiver (the lanes', the replayer's), made once: none per attempt.
   readonly #watchers = new WeakMap<object, ReplyReceiver<unknown>>();
 

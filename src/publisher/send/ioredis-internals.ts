@@ -1,7 +1,7 @@
 // Everything the publisher takes from ioredis beyond its public API lives here, and nowhere else: a PUBLISH
 // Command that hands its reply to a receiver instead of a promise (it replaces the private `initPromise` and
-// calls the private `_clearTimers`), at most two socket writes per tick, a Command that a Cluster routes
-// by a slot it is given, and a Cluster's connection to the master of a slot (its private `connectionPool`).
+// calls the private `_clearTimers`), a Command that a Cluster routes by a slot it is given, and a Cluster's
+// connection to the master of a slot (its private `connectionPool`).
 // No ioredis release promises to keep these, so `probeCommandInternals` and `probeClusterInternals` check,
 // once at start-up, that the installed ioredis still has the shape they need; where it has not, or the client
 // comes from another copy of ioredis, the publisher sends through the public, promise-returning API.
@@ -166,36 +166,6 @@ export function sendPublishAttempt<T>(
   const publish = new PublishAttemptCommand(name, address, body, item, attempt, receiver);
   connection.sendCommand(publish as unknown as Command);
   publish.sent();
-}
-
-/**
- * At most two writes per tick and connection: the tick's first command leaves at once, the rest are corked
- * and leave together once the tick's code is done, as ioredis's auto-pipelining batches client.publish()
- * (which a command sent directly skips), without its Pipeline and promises. The first goes at once because
- * a tick with one command is the common case at the rates where latency matters: corking it only moved its
- * write to the end of the tick, through the stream's writev, and lengthened the tail (bench section 4).
- * Call it before each send; it relies on sendCommand writing to `stream` at once.
- */
-export function tickCorker(): (connection: Redis) => void {
-  // The streams written to this tick, and those corked: one per cluster master at most, so lists, not sets.
-  const written: NonNullable<Redis["stream"]>[] = [];
-  const corked: NonNullable<Redis["stream"]>[] = [];
-  const endTick = () => {
-    for (const stream of corked) stream.uncork();
-    corked.length = 0;
-    written.length = 0;
-  };
-  return (connection) => {
-    const stream = connection.stream;
-    if (stream === undefined || corked.includes(stream)) return;
-    if (!written.includes(stream)) {
-      if (written.length === 0) process.nextTick(endTick);
-      written.push(stream);
-      return;
-    }
-    stream.cork();
-    corked.push(stream);
-  };
 }
 
 /** The members of ioredis's Cluster the cluster fast path reads (`slots` is public, `connectionPool` is not). */

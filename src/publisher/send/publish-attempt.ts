@@ -1,7 +1,7 @@
 // One PUBLISH attempt of the send lanes, whose reply goes straight to a receiver. On a single Redis in
 // classic mode, and on a Redis Cluster in either mode, that is the fast path of ioredis-internals.ts (no
-// promise, no promise callbacks and no microtask hops per message, a tick's PUBLISHes after its first in one
-// socket write per node), unless the probe says the installed ioredis does not fit; elsewhere it is the
+// promise, no promise callbacks and no microtask hops per message, a tick's PUBLISHes sharing socket writes
+// as tick-writes.ts says), unless the probe says the installed ioredis does not fit; elsewhere it is the
 // public promise-returning send. Each attempt still carries its own message:
 // ioredis may reject a new command at once, ahead of the replies to earlier ones, so replies are never paired
 // by order.
@@ -13,7 +13,6 @@ import {
   probeClusterInternals,
   type ReplyReceiver,
   sendPublishAttempt,
-  tickCorker,
 } from "./ioredis-internals.js";
 import {
   isCluster,
@@ -21,6 +20,7 @@ import {
   type PublishConnection,
   type PublishMode,
 } from "./publish-transport.js";
+import { tickWrites } from "./tick-writes.js";
 
 export type { ReplyReceiver };
 
@@ -85,10 +85,10 @@ export function sendAttemptFor(
   };
 }
 
-// With or without the client's auto-pipelining: a socket write per PUBLISH was the largest cost per
-// message, so a tick's PUBLISHes after its first leave together (tickCorker); their order is unchanged.
+// With or without the client's auto-pipelining, a tick's PUBLISHes share socket writes as tick-writes.ts
+// describes; their order is unchanged.
 function singleNodeAttempts(connection: Exclude<PublishConnection, Cluster>): SendAttempt {
-  const cork = tickCorker();
+  const cork = tickWrites();
   return (address, body, item, attempt, receiver) => {
     cork(connection);
     sendPublishAttempt(connection, "publish", address, body, item, attempt, receiver);
