@@ -192,7 +192,7 @@ function report(
             `${settings.window.toLocaleString("en-US")} in flight, ${settings.rounds} alternating rounds, no subscribers; ` +
             "both sides on an ioredis Cluster with the options the publisher gives a cluster connection of its own. Raw: " +
             "JSON.stringify + publish/spublish per message. Publisher: publish(), which validates, fills in event_id, " +
-            "serialises and sends on its fast path (each PUBLISH straight to the slot's master, a tick's first at once, the rest in one write per master).",
+            "serialises and sends on its fast path (each PUBLISH straight to the slot's master, a tick's first 32 at once, the rest in one write per master; see tick-writes.ts).",
           "What this shows on a small machine: a classic PUBLISH is sent by the node that runs it to every other node " +
             "over the cluster bus (5 bus messages here), and each node handles it, so its cluster-wide cost grows with " +
             "the number of nodes and adding shards adds work instead of capacity. A SPUBLISH stays in its shard (the " +
