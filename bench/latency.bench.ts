@@ -47,6 +47,8 @@ interface RoundSample {
   readonly seconds: number;
   readonly loopDelayP99: number;
   readonly pauses: readonly GcPause[];
+  /** This process's CPU time (user + system, µs) over the measured seconds: both ends of the path. */
+  readonly cpuMicros: number;
 }
 
 interface Summary {
@@ -64,6 +66,8 @@ interface Summary {
   readonly tailWaitedOnGc: number;
   /** p99 over the messages that no collection delayed (µs). */
   readonly p99WithoutGc: number;
+  /** This process's CPU time per message (µs), publisher and subscriber together. */
+  readonly cpuPerMessage: number;
 }
 
 interface RateResult {
@@ -162,6 +166,7 @@ async function offerLoad(
   const pauses = new GcPauseRecorder();
   const started = now();
   let measuredFrom = started;
+  let cpuFrom = process.cpuUsage();
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
@@ -171,6 +176,7 @@ async function offerLoad(
           loopDelay.enable();
           pauses.start();
           measuredFrom = now();
+          cpuFrom = process.cpuUsage();
         }
         const measuring = sent >= warmup;
         // Made at send time, as a service makes its events: made in advance, a round's payloads would all
@@ -188,6 +194,7 @@ async function offerLoad(
   while (recorder.arrivals < measured && now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 10));
   loopDelay.disable();
+  const cpu = process.cpuUsage(cpuFrom);
   const seconds = (now() - measuredFrom) / 1000;
   const gc = await pauses.stop();
   if (path.errors.length > 0)
@@ -195,7 +202,14 @@ async function offerLoad(
   if (recorder.arrivals < measured)
     throw new Error(`only ${recorder.arrivals} of ${measured} messages arrived`);
   const { sent: sentAt, arrived } = recorder.times();
-  return { sent: sentAt, arrived, seconds, loopDelayP99: loopDelay.percentile(99) / 1000, pauses: gc };
+  return {
+    sent: sentAt,
+    arrived,
+    seconds,
+    loopDelayP99: loopDelay.percentile(99) / 1000,
+    pauses: gc,
+    cpuMicros: cpu.user + cpu.system,
+  };
 }
 
 /**
@@ -258,6 +272,7 @@ function summarise(samples: readonly RoundSample[]): Summary {
     gcMsPerSecond: round(pauses.reduce((sum, p) => sum + p.end - p.start, 0) / seconds),
     tailWaitedOnGc: tail === 0 ? 0 : tailInGc / tail,
     p99WithoutGc: round(quantile(withoutGc, 0.99)),
+    cpuPerMessage: round(samples.reduce((sum, s) => sum + s.cpuMicros, 0) / all.length),
   };
 }
 
@@ -311,13 +326,17 @@ function report(results: RateResult[], settings: Settings): SectionResult {
           "messages ≥ p99 that waited on a collection",
           "p99 of messages no collection delayed",
           "event-loop delay p99",
+          "CPU µs/message, raw / package",
+          "CPU µs/message, mixed: package publisher / package subscriber",
         ],
         rows: results.map(tailSourceRow),
         notes: [
           `${common} Mixed paths: the package's publisher to a raw \`message\` listener, and raw publish to the ` +
             "package's subscriber, their p99 per round divided by that round's raw p99. Collections: perf_hooks' gc " +
             "entries during the measured seconds; a message waited on one when a pause began before it arrived and " +
-            "ended after it was sent. Event-loop delay: monitorEventLoopDelay's p99 (µs).",
+            "ended after it was sent. Event-loop delay: monitorEventLoopDelay's p99 (µs). CPU: this process's " +
+            "process.cpuUsage() (user + system) over the measured seconds and the wait for the last arrival, divided by " +
+            "the messages measured: both ends of the path, and whatever else the process ran meanwhile.",
         ],
       },
     ],
@@ -369,5 +388,10 @@ function tailSourceRow(r: RateResult): Cell[] {
     `${percent(median(r.rounds.map((x) => x.raw.tailWaitedOnGc)))} / ${percent(median(r.rounds.map((x) => x.package.tailWaitedOnGc)))}`,
     both((s) => s.p99WithoutGc),
     both((s) => s.loopDelayP99),
+    both((s) => s.cpuPerMessage),
+    pair(
+      medianOf(r, "publisher", (s) => s.cpuPerMessage),
+      medianOf(r, "subscriber", (s) => s.cpuPerMessage),
+    ),
   ];
 }
