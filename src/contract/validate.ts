@@ -1,6 +1,5 @@
 // Checks messages against the contract: the precompiled validators plus what JSON Schema alone
 // cannot say (the channel's parameters must agree with the payload), and safe parsing of raw bytes.
-import secureJson from "secure-json-parse";
 import {
   type ChannelName,
   type ChannelParameters,
@@ -8,6 +7,7 @@ import {
   channels,
 } from "../../generated/index.js";
 import { requireChannel } from "./addresses.js";
+import { isForbiddenKeyError, parseJsonRefusingPrototypeKeys } from "./parse-json.js";
 import { reasonsFromAjv, type ValidationReason, violation } from "./reasons.js";
 
 /** `strict`: the producer's rules (unknown fields are errors). `tolerant`: the consumer's rules. */
@@ -89,15 +89,17 @@ export function parseRawMessage(
       return { ok: false, reasons: [violation("", "message.not_utf8")] };
     }
   }
-  if (text.trim() === "") return { ok: false, reasons: [violation("", "message.empty")] };
   try {
-    return {
-      ok: true,
-      value: secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }),
-    };
+    return { ok: true, value: parseJsonRefusingPrototypeKeys(text) };
   } catch (error) {
-    const forbidden = error instanceof SyntaxError && /prototype/i.test(error.message);
-    return { ok: false, reasons: [violation("", forbidden ? "message.forbidden_key" : "message.not_json")] };
+    // Told apart only once parsing failed: the valid path pays for no second look at the text.
+    const code =
+      text.trim() === ""
+        ? "message.empty"
+        : isForbiddenKeyError(error)
+          ? "message.forbidden_key"
+          : "message.not_json";
+    return { ok: false, reasons: [violation("", code)] };
   }
 }
 
