@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { benchClusterThroughput } from "./cluster-throughput.bench.js";
+import { benchColdReceive } from "./cold-receive.bench.js";
 import { benchFallbackBuffer } from "./fallback-buffer.bench.js";
 import { benchGenerate } from "./generate.bench.js";
 import { benchLatency } from "./latency.bench.js";
@@ -26,6 +27,8 @@ const SECTIONS: Record<string, SectionRunner> = {
   "2": async ({ redis }) => benchPublishThroughput(await redis()),
   "3": async ({ redis }) => benchSubscribeThroughput(await redis()),
   "4": async ({ redis }) => benchLatency(await redis()),
+  // No Redis: the subscriber's receive pipeline, called directly.
+  "4c": () => benchColdReceive(),
   "5": () => benchFallbackBuffer(),
   "6": () => benchGenerate(repoRoot),
   // Starts its own cluster of six redis-servers.
