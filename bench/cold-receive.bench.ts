@@ -217,9 +217,10 @@ function report(
       ...settings,
       evictionBytes: EVICTION_BYTES,
       consumedCharacters: consumed.characters,
-      cold,
-      warm,
       variants: variants.map((v) => v.name),
+      // Per receiver and round: the median cold message and the warm loop's mean (ns), not every message.
+      coldMedians,
+      warm,
     },
   };
 }
