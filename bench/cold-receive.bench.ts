@@ -77,7 +77,15 @@ function makeVariants(): Variant[] {
   const pipeline = new MessagePipeline({
     maxMessageBytes: 1024 * 1024,
     excerptBytes: 256,
-    counters: { received: 0, delivered: 0, invalid: 0, duplicates: 0, handlerErrors: 0 } as SubscriberStats,
+    counters: {
+      received: 0,
+      delivered: 0,
+      invalid: 0,
+      duplicates: 0,
+      handlerErrors: 0,
+      dropped: 0,
+      reconnects: 0,
+    } satisfies SubscriberStats,
     alive: () => {},
     onInvalid: (invalid) => {
       throw new Error(`a benchmark message was refused: ${JSON.stringify(invalid.reasons)}`);

@@ -4,7 +4,7 @@
 // spell either name only literally or with a `\u` escape, so a text with none of `__proto__`,
 // `constructor` or `\u` cannot hold one: one scan decides that for almost every message, and only
 // the rest go through secure-json-parse. It matters most to a subscriber reading one message per
-// wake-up, where each extra scan is code and data the CPU has to fetch again (bench section 4b).
+// wake-up, where each extra scan is code and data the CPU has to fetch again (bench section 4c).
 import secureJson from "secure-json-parse";
 
 /** Matches every text in which a key could spell `__proto__` or `constructor`, and a few more. */

@@ -1,8 +1,8 @@
 // The fast path on a Redis Cluster: each attempt goes as a PublishAttempt straight to the connection of the
-// master that the cluster's slot map names for its channel's slot, a tick's sharing socket writes per master
-// (tick-writes.ts), instead of through Cluster#sendCommand and a promise. All of a channel's attempts take its
-// slot's master (PUBLISH pinned to the slot, as on the public path; SPUBLISH by its key), so they keep their
-// order.
+// master that the cluster's slot map names for its channel's slot, a tick's PUBLISHes to each master sharing
+// its socket writes (tick-writes.ts), instead of through Cluster#sendCommand and a promise. All of a channel's
+// attempts take its slot's master (PUBLISH pinned to the slot, as on the public path; SPUBLISH by its key),
+// so they keep their order.
 import calculateSlot from "cluster-key-slot";
 import type { Cluster } from "ioredis";
 import {
@@ -37,7 +37,7 @@ export class ClusterAttempts {
   readonly #cluster: Cluster;
   readonly #name: PublishCommandName;
   readonly #viaCluster: SendAttempt;
-  readonly #cork = tickWrites();
+  readonly #beforeWrite = tickWrites();
   // One redirect-watching receiver per receiver (the lanes', the replayer's), made once: none per attempt.
   readonly #watchers = new WeakMap<object, ReplyReceiver<unknown>>();
 
@@ -53,7 +53,7 @@ export class ClusterAttempts {
       this.#viaCluster(address, body, item, attempt, receiver);
       return;
     }
-    this.#cork(master);
+    this.#beforeWrite(master);
     sendPublishAttempt(master, this.#name, address, body, item, attempt, this.#watching(receiver));
   };
 

@@ -88,9 +88,9 @@ export function sendAttemptFor(
 // With or without the client's auto-pipelining, a tick's PUBLISHes share socket writes as tick-writes.ts
 // describes; their order is unchanged.
 function singleNodeAttempts(connection: Exclude<PublishConnection, Cluster>): SendAttempt {
-  const cork = tickWrites();
+  const beforeWrite = tickWrites();
   return (address, body, item, attempt, receiver) => {
-    cork(connection);
+    beforeWrite(connection);
     sendPublishAttempt(connection, "publish", address, body, item, attempt, receiver);
   };
 }
