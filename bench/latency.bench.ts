@@ -1,22 +1,28 @@
 // Section 4: end-to-end latency at fixed offered rates, from publish() to the handler, for this package's
 // publisher + subscriber and for raw ioredis publish + a raw `message` listener. Both ends run in this process
 // (one clock); messages are sent open-loop on a 1 ms timer, so a slow message does not delay the schedule of
-// the next ones. Measured as the throughput sections are: every path is connected once per rate, rounds
-// alternate between the paths, each round's p99 ratio is taken, and the table gives their median and spread,
-// so that machine noise falls on every side. p99.9 is over every round's messages pooled (too few per round).
+// the next ones. Measured as the throughput sections are: every path is connected once per rate, every round
+// measures every path, each round's p99 ratio is taken, and the table gives their median and spread. Within a
+// round the paths take turns in slices of a quarter second (support/latency-slices.ts), so that the host's
+// stalls fall on every path alike. p99.9 is over every round's messages pooled (too few per round).
 //
 // Where the tail comes from (table 4b): two mixed paths (the package's publisher to a raw listener, raw publish
 // to the package's subscriber) tell the publishing side's share from the receiving side's, and the collector's
 // pauses, recorded in every round, tell which of the slowest messages waited on a garbage collection.
-import { randomUUID } from "node:crypto";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { channels, type PriceUpdateEvent } from "../generated/index.js";
 import { type AllocationReport, measureAllocation } from "./support/allocation.js";
-import { type GcPause, GcPauseRecorder, waitedOnPause } from "./support/gc-pauses.js";
+import { waitedOnPause } from "./support/gc-pauses.js";
 import { type LatencyPath, openPath, type Side } from "./support/latency-paths.js";
+import {
+  collectGarbage,
+  offerSlice,
+  PathRound,
+  type RoundSample,
+  type Slice,
+} from "./support/latency-slices.js";
 import type { RedisServerHandle } from "./support/redis.js";
 import { type Cell, formatCell, ratio, type SectionResult, type TargetCheck } from "./support/report.js";
-import { median, now, quantile, round } from "./support/stats.js";
+import { median, quantile, round } from "./support/stats.js";
 
 export interface LatencyOptions {
   /** Offered rates, messages per second. */
@@ -26,8 +32,12 @@ export interface LatencyOptions {
   readonly seconds?: number;
   /** Messages measured per round and path, at least: a p99 needs enough of them at a low rate. */
   readonly messagesPerRound?: number;
-  /** Not recorded, before each round: the connections and the JIT warm up. */
+  /** Not recorded, once per rate and path before the rounds: the connections and the JIT warm up. */
   readonly warmupSeconds?: number;
+  /** Measured seconds of one slice: within a round, the paths take turns slice by slice. */
+  readonly sliceSeconds?: number;
+  /** Not recorded, before each slice: the path's stream is flowing when its measured messages start. */
+  readonly sliceLeadInSeconds?: number;
 }
 
 /** The paths of every round: the two compared end to end, and the two mixed ones that split the package's cost. */
@@ -39,17 +49,6 @@ const PATHS = {
 } as const satisfies Record<string, { symbol: string; sender: Side; receiver: Side }>;
 type PathName = keyof typeof PATHS;
 const PATH_NAMES = Object.keys(PATHS) as PathName[];
-
-/** One path's round: when each measured message was sent and arrived, and what else happened meanwhile. */
-interface RoundSample {
-  readonly sent: readonly number[];
-  readonly arrived: readonly number[];
-  readonly seconds: number;
-  readonly loopDelayP99: number;
-  readonly pauses: readonly GcPause[];
-  /** This process's CPU time (user + system, µs) over the measured seconds: both ends of the path. */
-  readonly cpuMicros: number;
-}
 
 interface Summary {
   readonly messages: number;
@@ -96,6 +95,8 @@ export async function benchLatency(
     seconds: options.seconds ?? 2,
     messagesPerRound: options.messagesPerRound ?? 6_000,
     warmupSeconds: options.warmupSeconds ?? 0.5,
+    sliceSeconds: options.sliceSeconds ?? 0.25,
+    sliceLeadInSeconds: options.sliceLeadInSeconds ?? 0.05,
   };
   const example = channels["price.updated.{symbol}"].examples[0]?.payload;
   if (example === undefined) throw new Error("the spec has no price.updated example");
@@ -112,28 +113,27 @@ async function measureRate(
 ): Promise<RateResult> {
   const paths = {} as Record<PathName, LatencyPath>;
   for (const name of PATH_NAMES) paths[name] = await openPath(server, PATHS[name].symbol, PATHS[name]);
-  const seconds = secondsAt(rate, settings);
-  const load = (name: PathName) =>
-    offerLoad(rate, { seconds, warmupSeconds: settings.warmupSeconds }, paths[name], {
-      ...example,
-      symbol: PATHS[name].symbol,
-    });
+  const bases = {} as Record<PathName, PriceUpdateEvent>;
+  for (const name of PATH_NAMES) bases[name] = { ...example, symbol: PATHS[name].symbol };
+  const messages = Math.round(rate * secondsAt(rate, settings));
+  const slices = slicesOf(messages, rate, settings);
+  const runAlone = async (name: PathName) => {
+    const round = new PathRound(paths[name], messages);
+    collectGarbage();
+    for (const slice of slices) await offerSlice(rate, round, bases[name], slice);
+  };
   try {
-    const measured: Record<PathName, RoundSample>[] = [];
-    for (let i = 0; i < settings.rounds; i++) {
-      const round = {} as Record<PathName, RoundSample>;
-      // Each round starts on another path, so that no path always follows the same one.
-      for (let k = 0; k < PATH_NAMES.length; k++) {
-        const name = PATH_NAMES[(i + k) % PATH_NAMES.length] as PathName;
-        round[name] = await load(name);
-      }
-      measured.push(round);
+    for (const name of PATH_NAMES) {
+      const warmup = Math.round(rate * settings.warmupSeconds);
+      await offerSlice(rate, new PathRound(paths[name], 0), bases[name], { from: 0, to: 0, leadIn: warmup });
     }
-    // One more round each, under the GC profiler: what the collector is given per message.
-    const messages = Math.round(rate * seconds);
+    const measured: Record<PathName, RoundSample>[] = [];
+    for (let i = 0; i < settings.rounds; i++)
+      measured.push(await measureRound(i, rate, paths, bases, slices));
+    // One more round each, alone and under the GC profiler: what the collector is given per message.
     const allocation = {
-      raw: await measureAllocation(messages, () => load("raw")),
-      package: await measureAllocation(messages, () => load("package")),
+      raw: await measureAllocation(messages, () => runAlone("raw")),
+      package: await measureAllocation(messages, () => runAlone("package")),
     };
     const pooled = {} as Record<PathName, Summary>;
     for (const name of PATH_NAMES) pooled[name] = summarise(measured.map((r) => r[name]));
@@ -148,98 +148,41 @@ async function measureRate(
   }
 }
 
-/** Sends `rate` messages per second for warm-up + measured seconds; resolves once every measured one arrived. */
-async function offerLoad(
-  rate: number,
-  settings: { seconds: number; warmupSeconds: number },
-  path: LatencyPath,
-  base: PriceUpdateEvent,
-): Promise<RoundSample> {
-  const { recorder } = path;
-  const warmup = Math.round(rate * settings.warmupSeconds);
-  const measured = Math.round(rate * settings.seconds);
-  const total = warmup + measured;
-  recorder.reset(measured);
-  // Each path starts on a collected heap, so that no round pays for the garbage of the one before.
-  collectGarbage();
-  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-  const pauses = new GcPauseRecorder();
-  const started = now();
-  let measuredFrom = started;
-  let cpuFrom = process.cpuUsage();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((now() - started) * rate) / 1000));
-      for (; sent < due; sent++) {
-        if (sent === warmup) {
-          loopDelay.enable();
-          pauses.start();
-          measuredFrom = now();
-          cpuFrom = process.cpuUsage();
-        }
-        const measuring = sent >= warmup;
-        // Made at send time, as a service makes its events: made in advance, a round's payloads would all
-        // survive into the old generation, and copying them there would stall whichever path ran then.
-        const payload = priceUpdateLike(base, measuring ? recorder.eventId(sent - warmup) : randomUUID());
-        if (measuring) recorder.sending(sent - warmup, now());
-        path.send(payload);
-      }
-      if (sent < total) setTimeout(tick, 1);
-      else resolve();
-    };
-    tick();
-  });
-  const deadline = now() + 30_000;
-  while (recorder.arrivals < measured && now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  loopDelay.disable();
-  const cpu = process.cpuUsage(cpuFrom);
-  const seconds = (now() - measuredFrom) / 1000;
-  const gc = await pauses.stop();
-  if (path.errors.length > 0)
-    throw new Error(`errors during the latency run: ${path.errors.map(String).join("; ")}`);
-  if (recorder.arrivals < measured)
-    throw new Error(`only ${recorder.arrivals} of ${measured} messages arrived`);
-  const { sent: sentAt, arrived } = recorder.times();
-  return {
-    sent: sentAt,
-    arrived,
-    seconds,
-    loopDelayP99: loopDelay.percentile(99) / 1000,
-    pauses: gc,
-    cpuMicros: cpu.user + cpu.system,
-  };
+/** A round's `messages` per path cut into slices of sliceSeconds, each after its unrecorded lead-in. */
+function slicesOf(messages: number, rate: number, settings: Settings): Slice[] {
+  const perSlice = Math.max(1, Math.round(rate * settings.sliceSeconds));
+  const leadIn = Math.round(rate * settings.sliceLeadInSeconds);
+  const slices: Slice[] = [];
+  for (let from = 0; from < messages; from += perSlice) {
+    slices.push({ from, to: Math.min(messages, from + perSlice), leadIn });
+  }
+  return slices;
 }
 
 /**
- * A new price update with `base`'s fields and `eventId`, written as an object literal, as a service
- * writes its events. Not `{ ...base, event_id }`: in optimised code V8 (Node 20) gives each object spread that
- * way a hidden class of its own, and anything that lists its keys (the validator's closed-object check, like
- * Object.keys) then builds a key cache for each one in the old generation, about 250 bytes a message: a
- * cost that comes from the way the payload is made (README, "Payloads in hot code").
+ * One round: every path sends its slices, the paths taking turns slice by slice. The first path of each
+ * turn rotates (with the round and the slice), so that no path always follows the same one.
  */
-function priceUpdateLike(base: PriceUpdateEvent, eventId: string): PriceUpdateEvent {
-  return {
-    event_type: base.event_type,
-    symbol: base.symbol,
-    price: base.price,
-    timestamp: base.timestamp,
-    bid: base.bid ?? null,
-    ask: base.ask ?? null,
-    bid_price: base.bid_price ?? null,
-    ask_price: base.ask_price ?? null,
-    bid_size: base.bid_size ?? null,
-    ask_size: base.ask_size ?? null,
-    exchange: base.exchange ?? null,
-    volume: base.volume ?? null,
-    event_id: eventId,
-  };
-}
-
-/** A full collection, where node runs with --expose-gc (as `npm run bench` does). */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+async function measureRound(
+  index: number,
+  rate: number,
+  paths: Record<PathName, LatencyPath>,
+  bases: Record<PathName, PriceUpdateEvent>,
+  slices: readonly Slice[],
+): Promise<Record<PathName, RoundSample>> {
+  const messages = slices.at(-1)?.to ?? 0;
+  const rounds = {} as Record<PathName, PathRound>;
+  for (const name of PATH_NAMES) rounds[name] = new PathRound(paths[name], messages);
+  collectGarbage();
+  for (const [s, slice] of slices.entries()) {
+    for (let k = 0; k < PATH_NAMES.length; k++) {
+      const name = PATH_NAMES[(index + s + k) % PATH_NAMES.length] as PathName;
+      await offerSlice(rate, rounds[name], bases[name], slice);
+    }
+  }
+  const samples = {} as Record<PathName, RoundSample>;
+  for (const name of PATH_NAMES) samples[name] = rounds[name].sample();
+  return samples;
 }
 
 function summarise(samples: readonly RoundSample[]): Summary {
@@ -286,9 +229,11 @@ function report(results: RateResult[], settings: Settings): SectionResult {
     };
   });
   const common =
-    `${settings.rounds} rounds per rate, each sending on every path in turn (the first path rotating) for ` +
-    `${settings.seconds} s or ${settings.messagesPerRound.toLocaleString("en-US")} messages (whichever is longer) measured ` +
-    `after ${settings.warmupSeconds} s unrecorded; one address per path; publisher and ` +
+    `${settings.rounds} rounds per rate; in each, every path sends ${settings.seconds} s or ` +
+    `${settings.messagesPerRound.toLocaleString("en-US")} messages (whichever is longer), in slices of ` +
+    `${settings.sliceSeconds} s that take turns path by path (the first path rotating), each slice after ` +
+    `${settings.sliceLeadInSeconds} s unrecorded, every round on a collected heap; ${settings.warmupSeconds} s unrecorded per ` +
+    "path before the first round; one address per path; publisher and " +
     "subscriber in one process on their own connections, auto-pipelining off; latency from the publish() call to the " +
     "moment the handler holds the parsed event (raw: after JSON.parse).";
   return {
