@@ -151,9 +151,9 @@ function priceUpdateLike(base: PriceUpdateEvent, eventId: string): PriceUpdateEv
 
 /**
  * A full collection, where node runs with --expose-gc (as `npm run bench` does): before a round, so that no round
- * pays for the garbage of the one before. Not before each slice: a full collection ages the code of the paths
- * that did not run since the last one, and V8 drops the compiled code of functions idle for a few of them, so
- * a path would start its slices recompiling, which no steadily running service does.
+ * pays for the garbage of the one before. Not before each slice: after a full collection V8 discards optimised
+ * code whose embedded objects died (`--trace-deopt`: "weak objects"), so every slice would start by warming up
+ * again, the longer path longest; no service is collected in full four times a second.
  */
 export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
