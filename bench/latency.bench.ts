@@ -27,6 +27,10 @@ import { median, quantile, round } from "./support/stats.js";
 export interface LatencyOptions {
   /** Offered rates, messages per second. */
   readonly rates?: readonly number[];
+  /**
+   * 21 by default: a round's p99 ratio still ranges over 0.5–2.5× at 5,000 msg/s (a few scavenges decide it),
+   * and the median of 11 moved by 0.1× between runs of the same code.
+   */
   readonly rounds?: number;
   /** Measured seconds per round and path, at least. */
   readonly seconds?: number;
@@ -91,7 +95,7 @@ export async function benchLatency(
 ): Promise<SectionResult> {
   const settings = {
     rates: options.rates ?? [1_000, 5_000, 20_000],
-    rounds: options.rounds ?? 11,
+    rounds: options.rounds ?? 21,
     seconds: options.seconds ?? 2,
     messagesPerRound: options.messagesPerRound ?? 6_000,
     warmupSeconds: options.warmupSeconds ?? 0.5,
