@@ -17,8 +17,10 @@ import {
   collectGarbage,
   offerSlice,
   PathRound,
+  planSlices,
   type RoundSample,
   type Slice,
+  turnOrder,
 } from "./support/latency-slices.js";
 import type { RedisServerHandle } from "./support/redis.js";
 import { type Cell, formatCell, ratio, type SectionResult, type TargetCheck } from "./support/report.js";
@@ -120,7 +122,10 @@ async function measureRate(
   const bases = {} as Record<PathName, PriceUpdateEvent>;
   for (const name of PATH_NAMES) bases[name] = { ...example, symbol: PATHS[name].symbol };
   const messages = Math.round(rate * secondsAt(rate, settings));
-  const slices = slicesOf(messages, rate, settings);
+  const slices = planSlices(messages, rate, {
+    sliceSeconds: settings.sliceSeconds,
+    leadInSeconds: settings.sliceLeadInSeconds,
+  });
   const runAlone = async (name: PathName) => {
     const round = new PathRound(paths[name], messages);
     collectGarbage();
@@ -152,21 +157,7 @@ async function measureRate(
   }
 }
 
-/** A round's `messages` per path cut into slices of sliceSeconds, each after its unrecorded lead-in. */
-function slicesOf(messages: number, rate: number, settings: Settings): Slice[] {
-  const perSlice = Math.max(1, Math.round(rate * settings.sliceSeconds));
-  const leadIn = Math.round(rate * settings.sliceLeadInSeconds);
-  const slices: Slice[] = [];
-  for (let from = 0; from < messages; from += perSlice) {
-    slices.push({ from, to: Math.min(messages, from + perSlice), leadIn });
-  }
-  return slices;
-}
-
-/**
- * One round: every path sends its slices, the paths taking turns slice by slice. The first path of each
- * turn rotates (with the round and the slice), so that no path always follows the same one.
- */
+/** One round: every path sends its slices, the paths taking turns slice by slice (turnOrder). */
 async function measureRound(
   index: number,
   rate: number,
@@ -179,10 +170,8 @@ async function measureRound(
   for (const name of PATH_NAMES) rounds[name] = new PathRound(paths[name], messages);
   collectGarbage();
   for (const [s, slice] of slices.entries()) {
-    for (let k = 0; k < PATH_NAMES.length; k++) {
-      const name = PATH_NAMES[(index + s + k) % PATH_NAMES.length] as PathName;
+    for (const name of turnOrder(PATH_NAMES, index, s))
       await offerSlice(rate, rounds[name], bases[name], slice);
-    }
   }
   const samples = {} as Record<PathName, RoundSample>;
   for (const name of PATH_NAMES) samples[name] = rounds[name].sample();

@@ -79,6 +79,30 @@ export interface Slice {
   readonly leadIn: number;
 }
 
+/** A round's `messages` cut into slices of `sliceSeconds` at `rate`, each after `leadInSeconds` unrecorded. */
+export function planSlices(
+  messages: number,
+  rate: number,
+  timing: { readonly sliceSeconds: number; readonly leadInSeconds: number },
+): Slice[] {
+  const perSlice = Math.max(1, Math.round(rate * timing.sliceSeconds));
+  const leadIn = Math.round(rate * timing.leadInSeconds);
+  const slices: Slice[] = [];
+  for (let from = 0; from < messages; from += perSlice) {
+    slices.push({ from, to: Math.min(messages, from + perSlice), leadIn });
+  }
+  return slices;
+}
+
+/**
+ * The order in which `paths` take their turn at slice `slice` of round `round`: each once, the first one
+ * rotating with the round and the slice, so that no path always follows the same one.
+ */
+export function turnOrder<T>(paths: readonly T[], round: number, slice: number): T[] {
+  return paths.map((_, k) => paths[(round + slice + k) % paths.length] as T);
+}
+
+/** How long a slice waits for its last messages before it fails. */
 const ARRIVAL_DEADLINE_MS = 30_000;
 
 /**
@@ -90,6 +114,7 @@ export async function offerSlice(
   round: PathRound,
   base: PriceUpdateEvent,
   slice: Slice,
+  arrivalDeadlineMs = ARRIVAL_DEADLINE_MS,
 ): Promise<void> {
   const { path } = round;
   const { recorder } = path;
@@ -114,8 +139,9 @@ export async function offerSlice(
     };
     tick();
   });
-  const deadline = now() + ARRIVAL_DEADLINE_MS;
-  while (recorder.arrivals < slice.to && now() < deadline)
+  const deadline = now() + arrivalDeadlineMs;
+  // A send that failed ends the wait: its message will not arrive.
+  while (recorder.arrivals < slice.to && path.errors.length === 0 && now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 1));
   await round.end();
   if (path.errors.length > 0)
