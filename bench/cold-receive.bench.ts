@@ -11,7 +11,7 @@ import { channels } from "../generated/index.js";
 import { Subscription } from "../src/subscriber/connection/subscription-registry.js";
 import { dedupForChannel } from "../src/subscriber/dedup/dedup-policy.js";
 import { MessagePipeline } from "../src/subscriber/receive/message-pipeline.js";
-import type { SubscriberStats } from "../src/subscriber/subscriber-types.js";
+import { zeroSubscriberStats } from "../src/subscriber/subscriber-types.js";
 import { topicsFor } from "../src/subscriber/topics.js";
 import { type Cell, ratio, type SectionResult } from "./support/report.js";
 import { median, round } from "./support/stats.js";
@@ -77,15 +77,7 @@ function makeVariants(): Variant[] {
   const pipeline = new MessagePipeline({
     maxMessageBytes: 1024 * 1024,
     excerptBytes: 256,
-    counters: {
-      received: 0,
-      delivered: 0,
-      invalid: 0,
-      duplicates: 0,
-      handlerErrors: 0,
-      dropped: 0,
-      reconnects: 0,
-    } satisfies SubscriberStats,
+    counters: zeroSubscriberStats(),
     alive: () => {},
     onInvalid: (invalid) => {
       throw new Error(`a benchmark message was refused: ${JSON.stringify(invalid.reasons)}`);

@@ -132,10 +132,9 @@ async function measureRate(
     for (const slice of slices) await offerSlice(rate, round, bases[name], slice);
   };
   try {
-    for (const name of PATH_NAMES) {
-      const warmup = Math.round(rate * settings.warmupSeconds);
-      await offerSlice(rate, new PathRound(paths[name], 0), bases[name], { from: 0, to: 0, leadIn: warmup });
-    }
+    // The warm-up: a slice of lead-in only, once per path.
+    const warmup: Slice = { from: 0, to: 0, leadIn: Math.round(rate * settings.warmupSeconds) };
+    for (const name of PATH_NAMES) await offerSlice(rate, new PathRound(paths[name], 0), bases[name], warmup);
     const measured: Record<PathName, RoundSample>[] = [];
     for (let i = 0; i < settings.rounds; i++)
       measured.push(await measureRound(i, rate, paths, bases, slices));

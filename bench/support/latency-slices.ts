@@ -143,7 +143,8 @@ export async function offerSlice(
   // A send that failed ends the wait: its message will not arrive.
   while (recorder.arrivals < slice.to && path.errors.length === 0 && now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 1));
-  await round.end();
+  // A warm-up slice measures nothing: its round never began.
+  if (slice.to > slice.from) await round.end();
   if (path.errors.length > 0)
     throw new Error(`errors during the latency run: ${path.errors.map(String).join("; ")}`);
   if (recorder.arrivals < slice.to)

@@ -18,13 +18,13 @@ import { ShardedPatternError } from "./errors.js";
 import { MessagePipeline } from "./receive/message-pipeline.js";
 import { SubscriberEventHub } from "./subscriber-events.js";
 import { createStreams } from "./subscriber-stream.js";
-import type {
-  EventHandler,
-  StreamOptions,
-  Subscriber,
-  SubscriberOptions,
-  SubscriberStats,
-  Unsubscribe,
+import {
+  type EventHandler,
+  type StreamOptions,
+  type Subscriber,
+  type SubscriberOptions,
+  type Unsubscribe,
+  zeroSubscriberStats,
 } from "./subscriber-types.js";
 import { type ParameterSelection, type Topic, topicsFor } from "./topics.js";
 
@@ -116,15 +116,7 @@ function wireParts(options: SubscriberOptions) {
   if (options.onError) events.on("error", options.onError);
   const onError = (error: Error) => events.emit("error", error);
 
-  const counters: SubscriberStats = {
-    received: 0,
-    delivered: 0,
-    invalid: 0,
-    duplicates: 0,
-    handlerErrors: 0,
-    dropped: 0,
-    reconnects: 0,
-  };
+  const counters = zeroSubscriberStats();
   const dedup = new Map<ChannelName, ChannelDedup | undefined>(
     channelNames.map((channel) => [channel, dedupForChannel(channel, options.dedup, options.dedupWindow)]),
   );

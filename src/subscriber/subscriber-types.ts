@@ -53,6 +53,19 @@ export interface SubscriberStats {
   reconnects: number;
 }
 
+/** Every counter at zero: what a subscriber's stats start from. */
+export function zeroSubscriberStats(): SubscriberStats {
+  return {
+    received: 0,
+    delivered: 0,
+    invalid: 0,
+    duplicates: 0,
+    handlerErrors: 0,
+    dropped: 0,
+    reconnects: 0,
+  };
+}
+
 export interface SubscriberOptions {
   /**
    * Where to connect: a URL, ioredis options, or an existing client to duplicate (a subscriber

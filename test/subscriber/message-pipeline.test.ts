@@ -6,19 +6,11 @@ import { dedupForChannel } from "../../src/subscriber/dedup/dedup-policy.js";
 import { HandlerError } from "../../src/subscriber/errors.js";
 import { MessagePipeline } from "../../src/subscriber/receive/message-pipeline.js";
 import type { InvalidMessage } from "../../src/subscriber/subscriber-events.js";
-import type { DeliveryContext, SubscriberStats } from "../../src/subscriber/subscriber-types.js";
+import { type DeliveryContext, zeroSubscriberStats } from "../../src/subscriber/subscriber-types.js";
 import { type Topic, topicsFor } from "../../src/subscriber/topics.js";
 
 function setup(options: { byBody?: boolean; dedup?: boolean } = {}) {
-  const counters: SubscriberStats = {
-    received: 0,
-    delivered: 0,
-    invalid: 0,
-    duplicates: 0,
-    handlerErrors: 0,
-    dropped: 0,
-    reconnects: 0,
-  };
+  const counters = zeroSubscriberStats();
   const invalid: InvalidMessage[] = [];
   const errors: Error[] = [];
   const alive: number[] = [];
