@@ -11,6 +11,8 @@ import secureJson from "secure-json-parse";
 const MAY_HOLD_FORBIDDEN_KEY = /__proto__|constructor|\\u/;
 const BYTE_ORDER_MARK = 0xfeff;
 const REFUSE_BOTH = { protoAction: "error", constructorAction: "error" } as const;
+/** secure-json-parse's message for both kinds of forbidden key. */
+const FORBIDDEN_KEY_MESSAGE = "Object contains forbidden prototype property";
 
 /**
  * Parses `text` as secure-json-parse does with both actions "error": the same value, or a SyntaxError
@@ -23,7 +25,10 @@ export function parseJsonRefusingPrototypeKeys(text: string): unknown {
   return JSON.parse(text);
 }
 
-/** Whether `error` is the SyntaxError for a forbidden key, not one for text that is not JSON. */
+/**
+ * Whether `error` is the SyntaxError for a forbidden key, not one for text that is not JSON. Compared whole:
+ * JSON.parse's own messages quote the text, which may say "prototype" anywhere.
+ */
 export function isForbiddenKeyError(error: unknown): boolean {
-  return error instanceof SyntaxError && /prototype/i.test(error.message);
+  return error instanceof SyntaxError && error.message === FORBIDDEN_KEY_MESSAGE;
 }

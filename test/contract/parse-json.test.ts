@@ -108,6 +108,12 @@ describe("isForbiddenKeyError", () => {
     expect(isForbiddenKeyError(outcomeError("{"))).toBe(false);
     expect(isForbiddenKeyError(new TypeError("prototype"))).toBe(false);
   });
+
+  it("is false for text that is not JSON and says prototype (JSON.parse quotes the text in its message)", () => {
+    for (const text of ["prototype", '{"a": prototype}', "Object contains forbidden prototype property"]) {
+      expect(isForbiddenKeyError(outcomeError(text))).toBe(false);
+    }
+  });
 });
 
 function outcomeError(text: string): unknown {

@@ -137,6 +137,7 @@ describe("violation codes and sentences", () => {
       return result.ok ? undefined : result.reasons.map((r) => r.code);
     };
     expect(codeOf("{")).toEqual(["message.not_json"]);
+    expect(codeOf("prototype")).toEqual(["message.not_json"]);
     expect(codeOf(" ")).toEqual(["message.empty"]);
     expect(codeOf(Buffer.from([0x7b, 0xff, 0x7d]))).toEqual(["message.not_utf8"]);
     expect(codeOf('{"__proto__":{}}')).toEqual(["message.forbidden_key"]);
